@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AdvocacyConfig(AppConfig):
+    name = "advocacy"
+    verbose_name = _("People and sharing")
+
+    def ready(self):
+        from . import signals  # noqa: F401

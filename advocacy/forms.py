@@ -1,0 +1,30 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import NetworkAudience
+from .networks import SHAREABLE_NETWORKS, Network
+
+
+class JoinProgramForm(forms.Form):
+    consent = forms.BooleanField(
+        label=_("I want to take part. I understand that my shares and the clicks on my links are counted, "
+                "and that I can leave at any time."),
+        required=True,
+        error_messages={"required": _("Tick the box to join the program.")},
+    )
+
+
+class FollowersForm(forms.Form):
+    """Follower counts typed in by the employee, one field per network they share to."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        known = {a.network: a.followers for a in NetworkAudience.objects.filter(employee=user)}
+        for network in SHAREABLE_NETWORKS:
+            if network == Network.EMAIL:
+                continue
+            self.fields[network] = forms.IntegerField(
+                label=Network(network).label, min_value=0, max_value=100_000_000, required=False,
+                initial=known.get(network),
+                help_text=_("Followers or connections"),
+            )

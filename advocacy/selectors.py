@@ -1,0 +1,62 @@
+"""Reads of the advocacy app: an employee's feed and their own figures."""
+
+from datetime import datetime
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Sum, Value, When
+from django.utils import timezone
+
+from content_library.models import Post, PostVariant
+
+from .models import Click, Share, Team
+
+
+def lineage_ids(team_id):
+    """A team and every team above it: a post targeted at any of them reaches this team's members."""
+    parents = dict(Team.objects.values_list("id", "parent_id"))
+    found = []
+    while team_id is not None and team_id not in found:
+        found.append(team_id)
+        team_id = parents.get(team_id)
+    return found
+
+
+def feed_for(user, now=None):
+    """Live, approved posts targeted at `user`, in their language first, newest first."""
+    profile = user.profile
+    language = profile.language or ""
+    targets = Post.target_teams.through.objects.filter(post_id=OuterRef("pk"))
+    my_teams = lineage_ids(profile.team_id) if profile.team_id else []
+    return (
+        Post.objects.live(now)
+        .filter(~Exists(targets) | Exists(targets.filter(team_id__in=my_teams)))
+        .select_related("campaign")
+        .prefetch_related(
+            Prefetch("variants", queryset=PostVariant.objects.order_by("network")),
+            Prefetch("shares", queryset=Share.objects.filter(employee=user), to_attr="my_shares"),
+        )
+        .annotate(in_my_language=Case(When(language=language, then=Value(0)), default=Value(1),
+                                      output_field=IntegerField()))
+        .order_by("in_my_language", "-publish_at", "-id")
+    )
+
+
+def month_start(now=None):
+    today = timezone.localdate(now)
+    return timezone.make_aware(datetime(today.year, today.month, 1))
+
+
+def my_month_stats(user, now=None):
+    """This month's shares, potential reach, clicks and unique clicks on the employee's own links."""
+    start = month_start(now)
+    shares = Share.objects.filter(employee=user, created_at__gte=start).aggregate(
+        shares=Count("id"), potential_reach=Sum("potential_reach")
+    )
+    clicks = Click.objects.filter(link__employee=user, clicked_at__gte=start, is_bot=False).aggregate(
+        clicks=Count("id"), unique_clicks=Count("id", filter=Q(is_unique=True))
+    )
+    return {
+        "shares": shares["shares"],
+        "potential_reach": shares["potential_reach"] or 0,
+        "clicks": clicks["clicks"],
+        "unique_clicks": clicks["unique_clicks"],
+    }

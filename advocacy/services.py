@@ -1,0 +1,213 @@
+"""Writes of the advocacy app: joining the program, sharing, and counting clicks."""
+
+import hashlib
+import hmac
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from crawlerdetect import CrawlerDetect
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import roles
+from .models import Click, DailySalt, EmployeeProfile, Invitation, Share, TrackedLink
+from .networks import SHAREABLE_NETWORKS, share_intent_url
+
+logger = logging.getLogger(__name__)
+
+
+class ShareRefused(Exception):
+    """The employee may not share this post now; the message says why, in their language."""
+
+    def __init__(self, message, action_url=None):
+        super().__init__(message)
+        self.message = message
+        self.action_url = action_url
+
+
+# --- Program membership -----------------------------------------------------------------------
+
+def opt_in(user):
+    """Join the advocacy program (never by default: the employee chooses)."""
+    with transaction.atomic():
+        profile = EmployeeProfile.objects.select_for_update().get(user=user)
+        if not profile.is_advocate:
+            profile.opted_in_at = timezone.now()
+            profile.save(update_fields=["opted_in_at"])
+    return profile
+
+
+def opt_out(user):
+    """Leave the program: no new shares, off the public boards; history stays for company totals."""
+    with transaction.atomic():
+        profile = EmployeeProfile.objects.select_for_update().get(user=user)
+        if profile.is_advocate:
+            profile.opted_out_at = timezone.now()
+            profile.save(update_fields=["opted_out_at"])
+    return profile
+
+
+def set_roles(user, role_names):
+    """Give a user exactly these roles (groups); staff status follows from them."""
+    unknown = set(role_names) - set(roles.ALL_ROLES)
+    if unknown:
+        raise ValueError(f"Unknown roles: {sorted(unknown)}")
+    user.groups.set(Group.objects.filter(name__in=role_names))
+
+
+def accept_invitation(invitation, user):
+    with transaction.atomic():
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        if invitation.team_id:
+            EmployeeProfile.objects.filter(user=user).update(team_id=invitation.team_id)
+
+
+def find_open_invitation(token):
+    return Invitation.objects.filter(token=token, accepted_at__isnull=True).first()
+
+
+# --- Sharing ----------------------------------------------------------------------------------
+
+def destination_with_utm(post, network):
+    """The post's URL with our UTM parameters; the URL's own query is kept, ours take precedence."""
+    parts = urlsplit(post.url)
+    ours = {
+        "utm_source": network,
+        "utm_medium": "employee_advocacy",
+        "utm_campaign": post.campaign.slug if post.campaign_id else "library",
+        "utm_content": str(post.pk),
+    }
+    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key not in ours]
+    query.extend(ours.items())
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+
+
+def tracked_link_for(employee, post, network):
+    """The one tracked link of (employee, post, network), minted on first use."""
+    link, _created = TrackedLink.objects.get_or_create(
+        employee=employee, post=post, network=network,
+        defaults={"destination": destination_with_utm(post, network)},
+    )
+    return link
+
+
+@dataclass
+class ShareResult:
+    share: Share
+    link: TrackedLink
+    intent_url: str
+    created: bool
+
+
+def share_post(employee, post, network, text=None):
+    """Record that `employee` shares `post` on `network`, and return the network's share-intent URL.
+
+    Sharing the same post on the same network again reuses the share and its link (no double points).
+    """
+    from content_library.models import Post
+    from guidelines.selectors import sharing_gate
+    from rewards.services import award_for_share
+
+    if network not in SHAREABLE_NETWORKS:
+        raise ShareRefused(_("This network is not available for sharing."))
+    profile = employee.profile
+    if not profile.is_advocate:
+        raise ShareRefused(_("Join the advocacy program to share posts."), action_url="/join/")
+    gate = sharing_gate(employee)
+    if not gate.may_share:
+        raise ShareRefused(gate.message, action_url="/guide/")
+    if not Post.objects.live().filter(pk=post.pk).exists():
+        raise ShareRefused(_("This post is no longer available for sharing."))
+
+    final_text = (text if text is not None else post.text_for(network)).strip()
+    with transaction.atomic():
+        link = tracked_link_for(employee, post, network)
+        share, created = Share.objects.get_or_create(
+            employee=employee, post=post, network=network,
+            defaults={
+                "team_id": profile.team_id,
+                "text": final_text,
+                "potential_reach": profile.followers_on(network),
+            },
+        )
+        if created:
+            award_for_share(share)
+    intent = share_intent_url(network, share.text, link.short_url, subject=post.title)
+    return ShareResult(share=share, link=link, intent_url=intent, created=created)
+
+
+# --- Clicks -----------------------------------------------------------------------------------
+
+_crawler_detect = CrawlerDetect()
+_salt_cache = {}
+
+
+def _salt_for(day):
+    salt = _salt_cache.get(day)
+    if salt is None:
+        try:
+            with transaction.atomic():
+                salt = DailySalt.objects.get_or_create(day=day)[0].salt
+        except IntegrityError:  # another process created today's salt first
+            salt = DailySalt.objects.get(day=day).salt
+        _salt_cache.clear()
+        _salt_cache[day] = salt
+    return salt
+
+
+def visitor_key(ip, user_agent, day):
+    """HMAC of IP and user agent under the day's random salt: stable within a day, unlinkable across days."""
+    key = hmac.new(settings.VISITOR_KEY_SECRET.encode(), _salt_for(day).encode(), hashlib.sha256).digest()
+    return hmac.new(key, f"{ip}|{user_agent}".encode(), hashlib.sha256).hexdigest()
+
+
+def is_bot_request(method, user_agent, headers):
+    """Link-preview fetchers, crawlers, HEAD requests and prefetches are redirected but not counted."""
+    if method == "HEAD" or not user_agent.strip():
+        return True
+    purpose = (headers.get("Sec-Purpose") or headers.get("Purpose") or headers.get("X-Moz") or "").lower()
+    if "prefetch" in purpose or "preview" in purpose:
+        return True
+    return _crawler_detect.isCrawler(user_agent)
+
+
+def _domain_of(referrer):
+    try:
+        return (urlsplit(referrer).hostname or "")[:255]
+    except ValueError:
+        return ""
+
+
+def record_click(link_id, *, ip, user_agent, referrer, method, headers):
+    """Store one request to a tracked link; mark it unique if it is the visitor's first human click today."""
+    now = timezone.now()
+    day = timezone.localdate(now)
+    user_agent = (user_agent or "")[:1000]
+    bot = is_bot_request(method, user_agent, headers)
+    fields = {
+        "link_id": link_id,
+        "clicked_at": now,
+        "day": day,
+        "visitor_key": visitor_key(ip or "", user_agent, day),
+        "referrer_domain": _domain_of(referrer or ""),
+        "is_bot": bot,
+    }
+    if not bot:
+        try:
+            with transaction.atomic():
+                return Click.objects.create(is_unique=True, **fields)
+        except IntegrityError:
+            pass  # this visitor already clicked this link today
+    return Click.objects.create(is_unique=False, **fields)
+
+
+def forget_old_salts(keep_days=2):
+    """Delete the visitor-key salts of past days, so their hashes can never be recomputed."""
+    cutoff = timezone.localdate() - timedelta(days=keep_days - 1)
+    return DailySalt.objects.filter(day__lt=cutoff).delete()[0]

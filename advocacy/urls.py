@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from . import views
+
+admin.site.site_header = admin.site.site_title = "Advocacy"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("s/<str:code>", views.tracked_redirect, name="tracked_redirect"),
+    path("posts/<int:post_id>/share/<str:network>/", views.share, name="share"),
+    path("join/", views.join_program, name="join_program"),
+    path("leave/", views.leave_program, name="leave_program"),
+    path("profile/", views.profile, name="profile"),
+    path("language/", views.switch_language, name="switch_language"),
+    path("accounts/invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("accounts/", include("allauth.urls")),
+    path("guide/", include("guidelines.urls")),
+    path("reports/", include("metrics.urls")),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

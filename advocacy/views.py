@@ -1,0 +1,191 @@
+import logging
+
+import redis
+
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection, transaction
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from content_library.models import Post
+from guidelines.selectors import sharing_gate
+from rewards.selectors import balance
+
+from . import services
+from .adapters import INVITATION_SESSION_KEY
+from .forms import FollowersForm, JoinProgramForm
+from .models import NetworkAudience, TrackedLink
+from .networks import SHARE_TARGETS, SHAREABLE_NETWORKS, Network
+from .selectors import feed_for, my_month_stats
+
+logger = logging.getLogger(__name__)
+
+FEED_PAGE_SIZE = 12
+
+
+class ShareIntentRedirect(HttpResponseRedirect):
+    """A redirect to a network's composer; e-mail shares open the mail client."""
+
+    allowed_schemes = ["https", "mailto"]
+
+
+@login_required
+def dashboard(request):
+    profile = request.user.profile
+    page = Paginator(feed_for(request.user), FEED_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "advocacy/dashboard.html", {
+        "profile": profile,
+        "page": page,
+        "share_targets": SHARE_TARGETS,
+        "stats": my_month_stats(request.user),
+        "points": balance(request.user),
+        "gate": sharing_gate(request.user) if profile.is_advocate else None,
+    })
+
+
+@login_required
+@require_POST
+def share(request, post_id, network):
+    post = get_object_or_404(Post, pk=post_id)
+    if network not in SHAREABLE_NETWORKS:
+        raise Http404
+    try:
+        result = services.share_post(request.user, post, network)
+    except services.ShareRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect(refusal.action_url or "dashboard")
+    return ShareIntentRedirect(result.intent_url)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def tracked_redirect(request, code):
+    """302 to the link's stored destination, whatever the request says; every request is recorded."""
+    link = TrackedLink.objects.filter(code=code).values_list("id", "destination").first()
+    if link is None:
+        raise Http404
+    link_id, destination = link
+    try:
+        services.record_click(
+            link_id,
+            ip=request.META.get("REMOTE_ADDR", ""),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            referrer=request.META.get("HTTP_REFERER", ""),
+            method=request.method,
+            headers=request.headers,
+        )
+    except Exception:  # the visitor still gets where they were going
+        logger.exception("could not record a click on link %s", link_id)
+    response = HttpResponseRedirect(destination)
+    response["Referrer-Policy"] = "no-referrer-when-downgrade"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+def join_program(request):
+    profile = request.user.profile
+    if request.method == "POST":
+        form = JoinProgramForm(request.POST)
+        if form.is_valid():
+            services.opt_in(request.user)
+            messages.success(request, _("Welcome to the advocacy program!"))
+            return redirect("dashboard")
+    else:
+        form = JoinProgramForm()
+    return render(request, "advocacy/join.html", {"form": form, "profile": profile})
+
+
+@login_required
+@require_POST
+def leave_program(request):
+    services.opt_out(request.user)
+    messages.info(request, _("You have left the advocacy program. You can join again at any time."))
+    return redirect("dashboard")
+
+
+@login_required
+def profile(request):
+    if request.method == "POST":
+        form = FollowersForm(request.POST, user=request.user)
+        if form.is_valid():
+            with transaction.atomic():
+                for network, followers in form.cleaned_data.items():
+                    if followers is None:
+                        NetworkAudience.objects.filter(employee=request.user, network=network).delete()
+                    else:
+                        NetworkAudience.objects.update_or_create(
+                            employee=request.user, network=network,
+                            defaults={"followers": followers, "source": NetworkAudience.Source.TYPED,
+                                      "updated_at": timezone.now()},
+                        )
+            messages.success(request, _("Your follower counts are saved."))
+            return redirect("profile")
+    else:
+        form = FollowersForm(user=request.user)
+    return render(request, "advocacy/profile.html", {"form": form, "profile": request.user.profile})
+
+
+@require_POST
+def switch_language(request):
+    """Switch the interface language; a signed-in employee's choice is kept on their profile."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    if request.user.is_authenticated:
+        type(request.user.profile).objects.filter(user=request.user).update(language=language)
+    translation.activate(language)
+    response = redirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
+        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=False,
+    )
+    return response
+
+
+def accept_invitation(request, token):
+    """Following an invitation link lets that one address sign up, already verified."""
+    invitation = services.find_open_invitation(token)
+    if invitation is None:
+        raise Http404
+    request.session[INVITATION_SESSION_KEY] = invitation.token
+    get_adapter(request).stash_verified_email(request, invitation.email)
+    messages.info(request, _("You were invited to join. Sign up with %(email)s.") % {"email": invitation.email})
+    return redirect(reverse("account_signup"))
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness: 200 when the database answers, 503 when it does not; the broker's state is reported."""
+    state = {"database": "ok", "broker": "in-process"}
+    status = 200
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # any failure to reach the database is "down"
+        state["database"] = f"error: {type(error).__name__}"
+        status = 503
+    if settings.REDIS_URL:
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
+            state["broker"] = "ok"
+        except Exception as error:  # the app still serves pages and clicks without Redis
+            state["broker"] = f"error: {type(error).__name__}"
+    state["status"] = "ok" if status == 200 else "unavailable"
+    return JsonResponse(state, status=status)
+

@@ -1,0 +1,121 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import Campaign, Post, PostTransition, PostVariant
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "hashtag", "starts_on", "ends_on"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "hashtag"]
+
+
+class PostVariantInline(admin.TabularInline):
+    model = PostVariant
+    extra = 3
+
+
+class PostTransitionInline(admin.TabularInline):
+    model = PostTransition
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_status", "to_status", "by", "comment"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class LiveNowFilter(admin.SimpleListFilter):
+    title = _("live now")
+    parameter_name = "live"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Live now"))]
+
+    def queryset(self, request, queryset):
+        return queryset.live() if self.value() == "yes" else queryset
+
+
+def _bulk_transition(modeladmin, request, queryset, to_status, done_message):
+    moved = 0
+    for post in queryset:
+        try:
+            services.transition(post, to_status, request.user)
+            moved += 1
+        except (services.TransitionRefused, PermissionDenied) as refusal:
+            modeladmin.message_user(request, f"{post}: {refusal}", messages.WARNING)
+    if moved:
+        modeladmin.message_user(request, done_message(moved), messages.SUCCESS)
+
+
+@admin.action(description=_("Submit for review"), permissions=["change"])
+def submit_for_review(modeladmin, request, queryset):
+    _bulk_transition(modeladmin, request, queryset, Post.Status.IN_REVIEW,
+                     lambda n: ngettext("%d post sent to review.", "%d posts sent to review.", n) % n)
+
+
+@admin.action(description=_("Approve"), permissions=["approve"])
+def approve(modeladmin, request, queryset):
+    _bulk_transition(modeladmin, request, queryset, Post.Status.APPROVED,
+                     lambda n: ngettext("%d post approved.", "%d posts approved.", n) % n)
+
+
+@admin.action(description=_("Reject"), permissions=["approve"])
+def reject(modeladmin, request, queryset):
+    _bulk_transition(modeladmin, request, queryset, Post.Status.REJECTED,
+                     lambda n: ngettext("%d post rejected.", "%d posts rejected.", n) % n)
+
+
+@admin.action(description=_("Archive"), permissions=["change"])
+def archive(modeladmin, request, queryset):
+    _bulk_transition(modeladmin, request, queryset, Post.Status.ARCHIVED,
+                     lambda n: ngettext("%d post archived.", "%d posts archived.", n) % n)
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "language", "campaign", "publish_at", "expires_at", "is_live"]
+    list_filter = ["status", LiveNowFilter, "language", "campaign"]
+    search_fields = ["title", "summary", "url", "hashtags"]
+    date_hierarchy = "publish_at"
+    inlines = [PostVariantInline, PostTransitionInline]
+    filter_horizontal = ["target_teams"]
+    readonly_fields = ["status", "created_by", "created_at", "updated_at"]
+    actions = [submit_for_review, approve, reject, archive]
+    fieldsets = [
+        (None, {"fields": ["title", "summary", "url", "image", "language", "hashtags", "campaign"]}),
+        (_("Audience and dates"), {"fields": ["target_teams", "publish_at", "expires_at"]}),
+        (_("Review"), {"fields": ["status", "created_by", "created_at", "updated_at"]}),
+    ]
+
+    @admin.display(boolean=True, description=_("live"))
+    def is_live(self, post):
+        now = timezone.now()
+        return post.status == Post.Status.APPROVED and post.publish_at <= now and (
+            post.expires_at is None or post.expires_at > now
+        )
+
+    def has_approve_permission(self, request):
+        return request.user.has_perm("content_library.approve_post")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        edited = form.has_changed() or any(formset.has_changed() for formset in formsets)
+        if change and edited:
+            if services.back_to_review_after_edit(form.instance, request.user):
+                self.message_user(request, _("The post was edited after approval, so it went back to review."),
+                                  messages.WARNING)

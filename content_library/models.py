@@ -1,0 +1,176 @@
+"""Curated posts, their per-network texts, campaigns, and the review trail."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from advocacy.networks import Network
+
+HASHTAG_RE = re.compile(r"^[^\W_][\w]{0,99}$")
+
+
+def parse_hashtags(value):
+    """'#Foo bar, #baz' -> ['Foo', 'bar', 'baz'] (validated: letters, digits and _, no leading _)."""
+    tags = [tag.lstrip("#") for tag in re.split(r"[\s,]+", value or "") if tag.strip("#")]
+    invalid = [tag for tag in tags if not HASHTAG_RE.match(tag)]
+    if invalid:
+        raise ValidationError(
+            _("Not a valid hashtag: %(tags)s. Use letters, digits and underscores only."),
+            params={"tags": ", ".join(invalid)},
+        )
+    return tags
+
+
+def validate_hashtags(value):
+    parse_hashtags(value)
+
+
+def validate_hashtag(value):
+    tags = parse_hashtags(value)
+    if len(tags) != 1:
+        raise ValidationError(_("Enter exactly one hashtag."))
+
+
+class Campaign(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), unique=True)
+    hashtag = models.CharField(_("hashtag"), max_length=100, validators=[validate_hashtag])
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="campaign_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("A campaign cannot end before it starts.")})
+        if self.hashtag:
+            self.hashtag = self.hashtag.lstrip("#")
+
+
+class PostQuerySet(models.QuerySet):
+    def live(self, now=None):
+        """Approved, published and not expired: what employees may see and share."""
+        now = now or timezone.now()
+        return self.filter(status=Post.Status.APPROVED, publish_at__lte=now).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        ARCHIVED = "archived", _("Archived")
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    url = models.URLField(_("destination URL"), max_length=1000, validators=[URLValidator(schemes=["http", "https"])])
+    image = models.ImageField(_("image"), upload_to="posts/%Y/%m/", blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    hashtags = models.CharField(
+        _("hashtags"), max_length=300, blank=True, validators=[validate_hashtags],
+        help_text=_("Separated by spaces, with or without #."),
+    )
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
+    )
+    target_teams = models.ManyToManyField(
+        "advocacy.Team", verbose_name=_("target teams"), blank=True, related_name="targeted_posts",
+        help_text=_("Their sub-teams are included. Leave empty for everyone."),
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    publish_at = models.DateTimeField(_("publish at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["-publish_at"]
+        permissions = [("approve_post", _("Can approve or reject posts"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True) | Q(expires_at__gt=models.F("publish_at")),
+                name="post_expires_after_publish",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "publish_at"], name="post_status_publish")]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.publish_at and self.expires_at and self.expires_at <= self.publish_at:
+            raise ValidationError({"expires_at": _("A post must expire after it is published.")})
+
+    @property
+    def hashtag_list(self):
+        try:
+            return parse_hashtags(self.hashtags)
+        except ValidationError:
+            return []
+
+    def text_for(self, network):
+        """The curated text for a network, falling back to the 'other' text, then to the title."""
+        variants = {variant.network: variant.text for variant in self.variants.all()}
+        text = variants.get(network) or variants.get(Network.OTHER) or self.title
+        tags = self.hashtag_list + ([self.campaign.hashtag] if self.campaign_id else [])
+        missing = [f"#{tag}" for tag in dict.fromkeys(tags) if f"#{tag}".lower() not in text.lower()]
+        return " ".join([text, *missing]) if missing else text
+
+
+class PostVariant(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="variants", verbose_name=_("post"))
+    network = models.CharField(_("network"), max_length=16, choices=Network.choices)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("text for a network")
+        verbose_name_plural = _("texts per network")
+        constraints = [models.UniqueConstraint(fields=["post", "network"], name="one_text_per_network")]
+
+    def __str__(self):
+        return f"{self.post} · {self.get_network_display()}"
+
+
+class PostTransition(models.Model):
+    """Who moved a post from one status to another, when, and why. Never edited."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("post"))
+    from_status = models.CharField(_("from"), max_length=16, choices=Post.Status.choices)
+    to_status = models.CharField(_("to"), max_length=16, choices=Post.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["at", "id"]

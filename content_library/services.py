@@ -1,0 +1,64 @@
+"""The review workflow: draft → in review → approved (→ live at publish time) → archived."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Post, PostTransition
+
+Status = Post.Status
+
+ALLOWED = {
+    Status.DRAFT: {Status.IN_REVIEW, Status.ARCHIVED},
+    Status.IN_REVIEW: {Status.APPROVED, Status.REJECTED, Status.DRAFT, Status.ARCHIVED},
+    Status.APPROVED: {Status.IN_REVIEW, Status.ARCHIVED},
+    Status.REJECTED: {Status.DRAFT, Status.IN_REVIEW, Status.ARCHIVED},
+    Status.ARCHIVED: {Status.DRAFT},
+}
+# Approving or rejecting is a reviewer's decision; the rest is the curator's.
+NEEDS_APPROVAL_PERMISSION = {Status.APPROVED, Status.REJECTED}
+
+
+class TransitionRefused(Exception):
+    pass
+
+
+def may_transition(user, post, to_status):
+    if to_status not in ALLOWED.get(post.status, set()):
+        return False
+    if to_status in NEEDS_APPROVAL_PERMISSION:
+        return user.has_perm("content_library.approve_post")
+    return user.has_perm("content_library.change_post")
+
+
+def transition(post, to_status, by, comment=""):
+    """Move `post` to `to_status` if `by` may, and keep who, when and why."""
+    with transaction.atomic():
+        post = Post.objects.select_for_update().get(pk=post.pk)
+        if to_status not in ALLOWED.get(post.status, set()):
+            raise TransitionRefused(
+                _("A post that is %(from)s cannot become %(to)s.")
+                % {"from": post.get_status_display(), "to": Status(to_status).label}
+            )
+        if not may_transition(by, post, to_status):
+            raise PermissionDenied(_("You are not allowed to do this."))
+        record = PostTransition.objects.create(
+            post=post, from_status=post.status, to_status=to_status, by=by, comment=comment
+        )
+        post.status = to_status
+        post.save(update_fields=["status", "updated_at"])
+    return record
+
+
+def back_to_review_after_edit(post, by):
+    """No unreviewed word reaches an employee: editing an approved post sends it back to review."""
+    if post.status != Status.APPROVED:
+        return None
+    with transaction.atomic():
+        record = PostTransition.objects.create(
+            post=post, from_status=Status.APPROVED, to_status=Status.IN_REVIEW, by=by,
+            comment=_("Edited after approval"),
+        )
+        Post.objects.filter(pk=post.pk).update(status=Status.IN_REVIEW)
+        post.status = Status.IN_REVIEW
+    return record
