@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from .models import Invitation
 
 INVITATION_SESSION_KEY = "advocacy_invitation_token"
+INVITED_EMAIL_SESSION_KEY = "advocacy_invited_email"
 
 
 def email_domain(email):
@@ -45,4 +46,7 @@ class CompanyAccountAdapter(DefaultAccountAdapter):
             if invitation and invitation.email == user.email:
                 accept_invitation(invitation, user)
                 request.session.pop(INVITATION_SESSION_KEY, None)
+                # The invitation went to this very address: following it proves the mailbox.
+                request.session[INVITED_EMAIL_SESSION_KEY] = user.email
         return user
+

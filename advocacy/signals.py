@@ -1,3 +1,5 @@
+from allauth.account.models import EmailAddress
+from allauth.account.signals import user_signed_up
 from django.conf import settings
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
@@ -29,3 +31,16 @@ def staff_follows_roles(sender, instance, action, reverse, pk_set=None, **kwargs
         if user.is_staff != should_be_staff:
             User.objects.filter(pk=user.pk).update(is_staff=should_be_staff)
             user.is_staff = should_be_staff
+
+
+
+@receiver(user_signed_up)
+def verify_invited_address(sender, request, user, **kwargs):
+    """Someone who followed an invitation sent to their address has proved that mailbox."""
+    from .adapters import INVITED_EMAIL_SESSION_KEY
+
+    invited = request.session.pop(INVITED_EMAIL_SESSION_KEY, None) if request is not None else None
+    if invited and invited == user.email:
+        EmailAddress.objects.update_or_create(
+            user=user, email=invited, defaults={"verified": True, "primary": True}
+        )

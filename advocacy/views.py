@@ -2,7 +2,6 @@ import logging
 
 import redis
 
-from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -162,7 +161,6 @@ def accept_invitation(request, token):
     if invitation is None:
         raise Http404
     request.session[INVITATION_SESSION_KEY] = invitation.token
-    get_adapter(request).stash_verified_email(request, invitation.email)
     messages.info(request, _("You were invited to join. Sign up with %(email)s.") % {"email": invitation.email})
     return redirect(reverse("account_signup"))
 

@@ -101,6 +101,8 @@ def fill_daily_stats(now=None):
     with transaction.atomic():
         state, _created = FillState.objects.select_for_update().get_or_create(name=DAILY_STATS)
         start = state.filled_until + timedelta(days=1) if state.filled_until else _first_event_day() or today
+        # Nothing happened before the first event: those days are complete as they are.
+        state.filled_until = min(start - timedelta(days=1), last_final_day)
         day, days_filled, rows = start, 0, 0
         while day <= today:
             rows += fill_day(day)

@@ -1,0 +1,112 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from advocacy.models import Click, DailySalt
+from advocacy.services import share_post, visitor_key
+
+pytestmark = pytest.mark.django_db
+
+CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36"
+IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+          "Version/18.0 Mobile/15E148 Safari/604.1")
+BOTS = [
+    "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+    "Twitterbot/1.0",
+    "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+    "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+    "WhatsApp/2.23.20.0",
+    "TelegramBot (like TwitterBot)",
+    "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)",
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+]
+
+
+@pytest.fixture
+def link(employee, live_post):
+    return share_post(employee, live_post, "linkedin").link
+
+
+def test_tracked_link_redirects_to_the_destination_with_utm(client, link):
+    response = client.get(f"/s/{link.code}", HTTP_USER_AGENT=CHROME)
+    assert response.status_code == 302
+    assert response["Location"] == link.destination
+    assert "utm_medium=employee_advocacy" in response["Location"]
+    click = Click.objects.get()
+    assert (click.is_bot, click.is_unique) == (False, True)
+
+
+def test_nothing_in_the_request_changes_where_the_link_goes(client, link):
+    for attempt in ["?next=https://evil.example", "?url=//evil.example", "/../evil", "?utm_source=evil"]:
+        response = client.get(f"/s/{link.code}{attempt}", HTTP_USER_AGENT=CHROME,
+                              HTTP_HOST="testserver", HTTP_REFERER="https://evil.example/")
+        if response.status_code == 302:
+            assert response["Location"] == link.destination
+        else:
+            assert response.status_code == 404
+
+
+def test_unknown_code_is_a_404_page_in_the_sites_style(client, db):
+    response = client.get("/s/doesnotexist", HTTP_USER_AGENT=CHROME)
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
+    assert not Click.objects.exists()
+
+
+def test_expired_post_links_still_redirect(client, link):
+    from django.utils import timezone
+
+    link.post.expires_at = timezone.now() - timezone.timedelta(minutes=1)
+    link.post.publish_at = timezone.now() - timezone.timedelta(days=3)
+    link.post.save()
+    assert client.get(f"/s/{link.code}", HTTP_USER_AGENT=CHROME).status_code == 302
+
+
+@pytest.mark.parametrize("agent", BOTS)
+def test_bots_and_previews_are_redirected_but_not_counted(client, link, agent):
+    response = client.get(f"/s/{link.code}", HTTP_USER_AGENT=agent)
+    assert response.status_code == 302
+    click = Click.objects.get()
+    assert click.is_bot and not click.is_unique
+
+
+def test_head_requests_and_prefetches_are_not_counted(client, link):
+    assert client.head(f"/s/{link.code}", HTTP_USER_AGENT=CHROME).status_code == 302
+    assert client.get(f"/s/{link.code}", HTTP_USER_AGENT=CHROME, HTTP_SEC_PURPOSE="prefetch").status_code == 302
+    assert list(Click.objects.values_list("is_bot", flat=True)) == [True, True]
+
+
+def test_a_visitor_counts_once_a_day_but_every_click_is_kept(client, link):
+    for _ in range(3):
+        client.get(f"/s/{link.code}", HTTP_USER_AGENT=CHROME, REMOTE_ADDR="203.0.113.7")
+    client.get(f"/s/{link.code}", HTTP_USER_AGENT=IPHONE, REMOTE_ADDR="203.0.113.7")
+    client.get(f"/s/{link.code}", HTTP_USER_AGENT=CHROME, REMOTE_ADDR="203.0.113.8")
+    assert Click.objects.filter(is_bot=False).count() == 5
+    assert Click.objects.filter(is_unique=True).count() == 3
+
+
+def test_raw_ip_is_never_stored(client, link):
+    client.get(f"/s/{link.code}", HTTP_USER_AGENT=CHROME, REMOTE_ADDR="203.0.113.99",
+               HTTP_REFERER="https://www.linkedin.com/feed/")
+    click = Click.objects.get()
+    stored = " ".join(str(value) for value in Click.objects.values().get().values())
+    assert "203.0.113.99" not in stored
+    assert click.referrer_domain == "www.linkedin.com"
+    assert len(click.visitor_key) == 64
+
+
+def test_the_visitor_key_changes_with_the_day(db):
+    from datetime import date
+
+    monday = visitor_key("203.0.113.7", CHROME, date(2026, 11, 23))
+    assert monday == visitor_key("203.0.113.7", CHROME, date(2026, 11, 23))
+    assert monday != visitor_key("203.0.113.7", CHROME, date(2026, 11, 24))
+    assert DailySalt.objects.count() == 2
+
+
+def test_the_redirect_costs_a_constant_handful_of_queries(client, link):
+    client.get(f"/s/{link.code}", HTTP_USER_AGENT=CHROME)  # today's salt is created once
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/s/{link.code}", HTTP_USER_AGENT=CHROME)
+    # look-up, then insert as unique; a repeat visitor costs a savepoint, a refused insert and a plain insert
+    assert len(queries) <= 6

@@ -1,0 +1,89 @@
+import pytest
+from django.urls import reverse
+
+from advocacy.services import share_post
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_visitors_are_sent_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_dashboard_shows_live_posts_with_named_share_buttons(client, employee, live_post):
+    client.force_login(employee)
+    page = client.get("/").content.decode()
+    assert live_post.title in page
+    for network in ["LinkedIn", "X", "Facebook", "WhatsApp"]:
+        assert f'<span class="visually-hidden">Share on </span>{network}' in page
+
+
+def test_dashboard_hides_drafts_expired_and_other_teams_posts(client):
+    from django.utils import timezone
+
+    sales = factories.TeamFactory(name="Sales")
+    spain = factories.TeamFactory(name="Spain", parent=sales)
+    tech = factories.TeamFactory(name="Tech")
+    me = factories.AdvocateFactory(team=spain)
+    visible = factories.PostFactory(title="For sales", targets=[sales])
+    everyone = factories.PostFactory(title="For everyone")
+    factories.PostFactory(title="For tech", targets=[tech])
+    factories.PostFactory(title="Still a draft", status="draft")
+    factories.PostFactory(title="Not yet", publish_at=timezone.now() + timezone.timedelta(hours=1))
+    factories.PostFactory(title="Too late", publish_at=timezone.now() - timezone.timedelta(days=9),
+                          expires_at=timezone.now() - timezone.timedelta(seconds=1))
+    client.force_login(me)
+    page = client.get("/").content.decode()
+    assert visible.title in page and everyone.title in page
+    for hidden in ["For tech", "Still a draft", "Not yet", "Too late"]:
+        assert hidden not in page
+
+
+def test_posts_in_my_language_come_first(client):
+    me = factories.AdvocateFactory()
+    me.profile.language = "es"
+    me.profile.save()
+    factories.PostFactory(title="Spanish and older", language="es",
+                          publish_at=factories.timezone.now() - factories.timedelta(days=3))
+    factories.PostFactory(title="English and newer", language="en")
+    client.force_login(me)
+    page = client.get("/").content.decode()
+    assert page.index("Spanish and older") < page.index("English and newer")
+
+
+def test_dashboard_query_count_does_not_grow_with_posts(client, employee, django_assert_max_num_queries):
+    for _ in range(3):
+        share_post(employee, factories.PostFactory(), "linkedin")
+    client.force_login(employee)
+    with django_assert_max_num_queries(16) as few:
+        client.get("/")
+    for _ in range(12):
+        share_post(employee, factories.PostFactory(), "x")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/")
+
+
+def test_my_stats_count_this_months_shares_and_clicks(client, employee, live_post):
+    link = share_post(employee, live_post, "linkedin").link
+    client.get(f"/s/{link.code}", HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36")
+    client.get(f"/s/{link.code}", HTTP_USER_AGENT="Twitterbot/1.0")
+    client.force_login(employee)
+    stats = client.get("/").context["stats"]
+    assert stats == {"shares": 1, "potential_reach": 500, "clicks": 1, "unique_clicks": 1}
+
+
+def test_follower_counts_are_typed_in_on_the_profile(client, employee):
+    client.force_login(employee)
+    response = client.post(reverse("profile"), {"linkedin": "-3"})
+    assert response.status_code == 200 and "greater than or equal to 0" in response.content.decode()
+    client.post(reverse("profile"), {"linkedin": "1200", "x": "80"})
+    assert dict(employee.audiences.values_list("network", "followers")) == {"linkedin": 1200, "x": 80}
+
+
+def test_unknown_urls_are_404_pages_in_the_sites_style(client, employee):
+    client.force_login(employee)
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()

@@ -1,0 +1,91 @@
+"""Shared fixtures. Tests that need PostgreSQL, Redis or Chromium skip with a reason where those are
+absent, and fail instead when REQUIRE_SERVICES=1 (as .ci/run sets it)."""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from tests import factories
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def require(available, reason):
+    """Skip, or fail under REQUIRE_SERVICES=1, when a real service the test needs is missing."""
+    if available:
+        return
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{reason} (REQUIRE_SERVICES=1 turns this skip into a failure)")
+    pytest.skip(reason)
+
+
+def postgres_configured():
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def redis_reachable():
+    if not settings.REDIS_URL:
+        return False
+    import redis
+
+    try:
+        return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def needs_postgres():
+    require(postgres_configured(), "needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+@pytest.fixture
+def needs_redis():
+    require(redis_reachable(), "needs Redis: set REDIS_URL=redis://... to a running server")
+
+
+@pytest.fixture
+def needs_chromium():
+    require(os.path.exists(CHROMIUM) or shutil.which("chromium"), f"needs Debian's chromium at {CHROMIUM}")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    from advocacy import services
+
+    services._salt_cache.clear()
+    try:
+        cache.clear()
+    except Exception:  # Redis configured but down: the tests that need it say so themselves
+        pass
+    yield
+
+
+@pytest.fixture
+def employee(db):
+    return factories.AdvocateFactory()
+
+
+@pytest.fixture
+def live_post(db):
+    return factories.PostFactory()
+
+
+@pytest.fixture
+def signed_guide(db):
+    return factories.GuideVersionFactory()

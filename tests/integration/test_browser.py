@@ -1,0 +1,146 @@
+"""End to end in a real browser: an employee shares a post on LinkedIn and a reader clicks the tracked link.
+
+Runs Debian's chromium (never `playwright install`) against pytest-django's live server. The network
+is closed: LinkedIn and the post's site are answered by the test itself, anything else is aborted.
+"""
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from advocacy.models import Click, Share
+from tests import factories
+from tests.conftest import CHROMIUM
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+STUB_PAGE = "<!doctype html><html><head><title>stub</title></head><body><p>Stub page</p></body></html>"
+STUBBED_HOST = re.compile(r"(^|\.)(linkedin\.com|example\.com)$")
+TIMEOUT_MS = 10_000
+
+
+def test_employee_shares_a_post_and_the_tracked_link_counts_a_click(
+    live_server, transactional_db, needs_chromium, settings, monkeypatch
+):
+    # Playwright's sync API runs an event loop in this thread; Django's ORM would otherwise refuse.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Tracked links are built from SITE_URL: point it at the live server.
+    settings.SITE_URL = live_server.url
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    employee = factories.AdvocateFactory(email="ana.browser@example.com")
+    post = factories.PostFactory(
+        title="Our new plant opens in Valencia", url="https://www.example.com/news/story?lang=es"
+    )
+
+    from playwright.sync_api import expect, sync_playwright
+
+    stubbed, aborted = [], []
+
+    def closed_network(route):
+        url = route.request.url
+        if url.startswith(live_server.url) and route.request.is_navigation_request():
+            # Chromium does not pass a redirect's next hop through the route, so a 302 to LinkedIn or
+            # to the post's site would reach the (closed) network. Hand the redirect to the browser
+            # ourselves: it then makes the next request itself, and that one comes back here.
+            route.fulfill(response=route.fetch(max_redirects=0))
+        elif url.startswith(live_server.url):
+            route.continue_()
+        elif STUBBED_HOST.search(urlsplit(url).hostname or ""):
+            stubbed.append(url)
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=STUB_PAGE)
+        else:
+            aborted.append(url)
+            route.abort()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            # A person's browser: the default "HeadlessChrome" agent is (rightly) counted as a bot.
+            user_agent = (
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                f"Chrome/{browser.version} Safari/537.36"
+            )
+            context = browser.new_context(viewport={"width": 1366, "height": 900}, user_agent=user_agent)
+            context.set_default_timeout(TIMEOUT_MS)
+            context.route("**/*", closed_network)
+            page = context.new_page()
+
+            # Log in.
+            page.goto(f"{live_server.url}/accounts/login/")
+            page.locator("input[name=login]").fill(employee.email)
+            page.locator("input[name=password]").fill(factories.PASSWORD)
+            page.locator("form button[type=submit]").first.click()
+            page.wait_for_url(f"{live_server.url}/")
+
+            # The post is on the dashboard.
+            card = page.get_by_role("article", name=post.title)
+            expect(card).to_be_visible()
+            expect(card.get_by_role("heading", name=post.title)).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "dashboard-laptop.png"), full_page=True)
+
+            # Share on LinkedIn: the form opens LinkedIn's composer in a new tab.
+            with context.expect_page() as popup_info:
+                card.get_by_role("button", name="Share on LinkedIn").click()
+            popup = popup_info.value
+            popup.wait_for_url(re.compile(r"^https://www\.linkedin\.com/feed/"))
+            intent = urlsplit(popup.url)
+            assert (intent.scheme, intent.netloc, intent.path) == ("https", "www.linkedin.com", "/feed/")
+            params = parse_qs(intent.query)
+            assert params["shareActive"] == ["true"]
+            text = params["text"][0]
+            assert "Proud of this story" in text
+            found = re.search(re.escape(live_server.url) + r"/s/([A-Za-z0-9]+)", text)
+            assert found, f"no tracked link in the LinkedIn text: {text!r}"
+            tracked_url = found.group(0)
+            assert tracked_url in text
+            popup.close()
+
+            # A reader opens the tracked link and lands on the post's page with our UTM parameters.
+            reader = context.new_page()
+            reader.goto(tracked_url)
+            reader.wait_for_url(re.compile(r"^https://www\.example\.com/news/story"))
+            landed = urlsplit(reader.url)
+            assert (landed.netloc, landed.path) == ("www.example.com", "/news/story")
+            assert parse_qs(landed.query) == {
+                "lang": ["es"],
+                "utm_source": ["linkedin"],
+                "utm_medium": ["employee_advocacy"],
+                "utm_campaign": ["library"],
+                "utm_content": [str(post.pk)],
+            }
+            expect(reader.locator("body")).to_contain_text("Stub page")
+            reader.close()
+
+            # On a phone the share button is visible and big enough to tap.
+            page.set_viewport_size({"width": 360, "height": 740})
+            page.goto(f"{live_server.url}/")
+            phone_button = page.get_by_role("article", name=post.title).get_by_role("button", name="Share on LinkedIn")
+            phone_button.scroll_into_view_if_needed()
+            expect(phone_button).to_be_visible()
+            box = phone_button.bounding_box()
+            assert box is not None and box["height"] >= 44, f"share button too small to tap: {box}"
+            page.screenshot(path=str(ARTIFACTS / "dashboard-phone.png"), full_page=True)
+
+            context.close()
+        finally:
+            browser.close()
+
+    # Nothing left the machine: LinkedIn and the post's site were answered by the stub.
+    assert any(url.startswith("https://www.linkedin.com/feed/?") for url in stubbed), stubbed
+    assert any(url.startswith("https://www.example.com/news/story?") for url in stubbed), stubbed
+    assert not aborted, f"unexpected outside requests: {aborted}"
+
+    share = Share.objects.get(employee=employee, post=post, network="linkedin")
+    assert share.text == "Proud of this story"
+    click = Click.objects.get()
+    assert click.link.code == found.group(1)
+    assert click.is_bot is False
+    assert click.is_unique is True
