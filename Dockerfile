@@ -22,7 +22,7 @@ RUN groupadd --system --gid 1000 app \
 # Dependencies first, so that a source change does not reinstall them. pyproject.toml lists the
 # direct dependencies and has `packages = []`, so installing "the project" installs exactly those,
 # with every transitive version pinned by constraints.txt. Built outside /app so no egg-info is left.
-COPY pyproject.toml constraints.txt /tmp/deps/
+COPY pyproject.toml constraints.txt README.md /tmp/deps/
 RUN pip install --no-cache-dir -c /tmp/deps/constraints.txt /tmp/deps \
     && rm -rf /tmp/deps
 

@@ -92,7 +92,8 @@ class Command(BaseCommand):
         )
         advocates = [p for p in people if p.profile.is_advocate]
         for person in advocates:
-            sign_guide(person, guide, person.get_full_name(), HUMAN_AGENTS[0])
+            sign_guide(person, guide, person.get_full_name(), HUMAN_AGENTS[0],
+                       signed_at=person.profile.opted_in_at + timedelta(hours=1))
         self.build_activity(rng, now, posts, advocates)
 
     def build_teams(self):

@@ -1,0 +1,50 @@
+# The two commands of the README: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test messages check-deploy worker beat clean
+
+## install: create .venv and install Python and front-end dependencies (quick when nothing changed)
+install: $(STAMP) $(NODE_STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## run: install, migrate, load the demo company if the database is empty, and serve on http://127.0.0.1:8000
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: install, then run the whole suite (PostgreSQL/Redis/Chromium tests skip unless configured)
+test: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest
+
+## messages: refresh the Spanish catalogue after changing user-facing strings
+messages: install
+	$(BIN)/python manage.py makemessages -l es --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench
+	$(BIN)/python manage.py compilemessages -l es --ignore=.venv --ignore=node_modules
+
+## worker / beat: a Celery worker and the scheduler (need REDIS_URL)
+worker: install
+	$(BIN)/celery -A advocacy worker --loglevel=INFO
+beat: install
+	$(BIN)/celery -A advocacy beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache
