@@ -2,9 +2,18 @@
 
 Runs Debian's chromium (never `playwright install`) against pytest-django's live server. The network
 is closed: LinkedIn and the post's site are answered by the test itself, anything else is aborted.
+
+Playwright never passes a redirect's next hop through `route` (it continues it on its own), so the
+302 from a tracked link to the post's site would go to the network. Chromium's host resolver
+therefore maps the two outside hosts to a tiny local HTTPS stub and every other name to "not found".
 """
 
+import datetime
+import http.server
 import re
+import ssl
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,11 +32,70 @@ CHROMIUM_ARGS = [
 ]
 STUB_PAGE = "<!doctype html><html><head><title>stub</title></head><body><p>Stub page</p></body></html>"
 STUBBED_HOST = re.compile(r"(^|\.)(linkedin\.com|example\.com)$")
+STUBBED_HOSTS = ["www.linkedin.com", "www.example.com"]
 TIMEOUT_MS = 10_000
 
 
+@contextmanager
+def https_stub(tmp_path, hosts):
+    """A local HTTPS server answering STUB_PAGE for `hosts` (self-signed); yields its port and the URLs it got."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test stub")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(hours=1)).not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host) for host in hosts]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "stub-cert.pem", tmp_path / "stub-key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ))
+    requested = []
+
+    class Stub(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            requested.append(f"https://{self.headers['Host']}{self.path}")
+            body = STUB_PAGE.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    class Server(http.server.ThreadingHTTPServer):
+        daemon_threads = True
+
+        def handle_error(self, request, client_address):
+            pass  # e.g. a speculative connection closed before its TLS handshake
+
+    server = Server(("127.0.0.1", 0), Stub)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert_file, key_file)
+    # The handshake happens in each request's thread, so a connection the browser drops cannot stop the server.
+    server.socket = tls.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_port, requested
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_employee_shares_a_post_and_the_tracked_link_counts_a_click(
-    live_server, transactional_db, needs_chromium, settings, monkeypatch
+    live_server, transactional_db, needs_chromium, settings, monkeypatch, tmp_path
 ):
     # Playwright's sync API runs an event loop in this thread; Django's ORM would otherwise refuse.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -46,12 +114,7 @@ def test_employee_shares_a_post_and_the_tracked_link_counts_a_click(
 
     def closed_network(route):
         url = route.request.url
-        if url.startswith(live_server.url) and route.request.is_navigation_request():
-            # Chromium does not pass a redirect's next hop through the route, so a 302 to LinkedIn or
-            # to the post's site would reach the (closed) network. Hand the redirect to the browser
-            # ourselves: it then makes the next request itself, and that one comes back here.
-            route.fulfill(response=route.fetch(max_redirects=0))
-        elif url.startswith(live_server.url):
+        if url.startswith(live_server.url):
             route.continue_()
         elif STUBBED_HOST.search(urlsplit(url).hostname or ""):
             stubbed.append(url)
@@ -60,15 +123,22 @@ def test_employee_shares_a_post_and_the_tracked_link_counts_a_click(
             aborted.append(url)
             route.abort()
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    with https_stub(tmp_path, STUBBED_HOSTS) as (stub_port, stub_requested), sync_playwright() as p:
+        resolver_rules = ", ".join(
+            [f"MAP {host} 127.0.0.1:{stub_port}" for host in STUBBED_HOSTS] + ["MAP * ~NOTFOUND", "EXCLUDE localhost"]
+        )
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, f"--host-resolver-rules={resolver_rules}"]
+        )
         try:
             # A person's browser: the default "HeadlessChrome" agent is (rightly) counted as a bot.
             user_agent = (
                 "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
                 f"Chrome/{browser.version} Safari/537.36"
             )
-            context = browser.new_context(viewport={"width": 1366, "height": 900}, user_agent=user_agent)
+            context = browser.new_context(
+                viewport={"width": 1366, "height": 900}, user_agent=user_agent, ignore_https_errors=True
+            )
             context.set_default_timeout(TIMEOUT_MS)
             context.route("**/*", closed_network)
             page = context.new_page()
@@ -133,9 +203,10 @@ def test_employee_shares_a_post_and_the_tracked_link_counts_a_click(
         finally:
             browser.close()
 
-    # Nothing left the machine: LinkedIn and the post's site were answered by the stub.
-    assert any(url.startswith("https://www.linkedin.com/feed/?") for url in stubbed), stubbed
-    assert any(url.startswith("https://www.example.com/news/story?") for url in stubbed), stubbed
+    # Nothing left the machine: LinkedIn and the post's site were answered by the stubs.
+    requested = stubbed + stub_requested
+    assert any(url.startswith("https://www.linkedin.com/feed/?shareActive=true") for url in requested), requested
+    assert any(url.startswith("https://www.example.com/news/story?lang=es&utm_") for url in requested), requested
     assert not aborted, f"unexpected outside requests: {aborted}"
 
     share = Share.objects.get(employee=employee, post=post, network="linkedin")
