@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from .models import PointsEntry
 
@@ -37,40 +37,42 @@ def award_for_signature(acknowledgement):
 
 
 def award_for_unique_clicks(day):
-    """Pay 1 point per unique human click of `day` on each employee's links, up to the cap per share."""
+    """Pay 1 point per unique human click of `day` on each employee's links, up to the cap per share.
+
+    Idempotent: clicks already paid are skipped, and the database refuses a second payment anyway.
+    """
     from advocacy.models import Click
 
     cap = settings.POINTS_RULES["unique_click_cap_per_share"]
     per_click = settings.POINTS_RULES["unique_click"]
     click_type = ContentType.objects.get_for_model(Click)
-    clicks = (
+    clicks = list(
         Click.objects.filter(day=day, is_unique=True, is_bot=False)
-        .select_related("link__employee")
+        .values_list("id", "link_id", "link__employee_id", "clicked_at")
         .order_by("clicked_at", "id")
     )
-    link_ids = {click.link_id for click in clicks}
-    if not link_ids:
+    if not clicks:
         return 0
+    paid_click_ids = PointsEntry.objects.filter(
+        source_type=click_type, reason=PointsEntry.Reason.UNIQUE_CLICK
+    ).values("source_id")
     # Click points already paid per link (= per share), whatever the day.
-    paid = dict(
-        Click.objects.filter(link_id__in=link_ids)
-        .values("link_id")
-        .annotate(
-            n=Count(
-                "id",
-                filter=Q(id__in=PointsEntry.objects.filter(
-                    source_type=click_type, reason=PointsEntry.Reason.UNIQUE_CLICK
-                ).values("source_id")),
-            )
-        )
-        .values_list("link_id", "n")
+    paid_per_link = dict(
+        Click.objects.filter(link_id__in={link_id for _, link_id, _, _ in clicks}, id__in=paid_click_ids)
+        .values("link_id").annotate(n=Count("id")).values_list("link_id", "n")
     )
-    awarded = 0
-    for click in clicks:
-        if paid.get(click.link_id, 0) >= cap:
+    already_paid = set(
+        PointsEntry.objects.filter(source_type=click_type, source_id__in=[c[0] for c in clicks])
+        .values_list("source_id", flat=True)
+    )
+    entries = []
+    for click_id, link_id, employee_id, clicked_at in clicks:
+        if click_id in already_paid or paid_per_link.get(link_id, 0) >= cap:
             continue
-        entry = award(click.link.employee, per_click, PointsEntry.Reason.UNIQUE_CLICK, click, click.clicked_at)
-        if entry is not None:
-            paid[click.link_id] = paid.get(click.link_id, 0) + 1
-            awarded += 1
-    return awarded
+        paid_per_link[link_id] = paid_per_link.get(link_id, 0) + 1
+        entries.append(PointsEntry(
+            employee_id=employee_id, points=per_click, reason=PointsEntry.Reason.UNIQUE_CLICK,
+            source_type=click_type, source_id=click_id, created_at=clicked_at,
+        ))
+    PointsEntry.objects.bulk_create(entries, ignore_conflicts=True)
+    return len(entries)
