@@ -24,7 +24,7 @@ from . import services
 from .adapters import INVITATION_SESSION_KEY
 from .forms import FollowersForm, JoinProgramForm
 from .models import NetworkAudience, TrackedLink
-from .networks import SHARE_TARGETS, SHAREABLE_NETWORKS, Network
+from .networks import SHARE_TARGETS, SHAREABLE_NETWORKS
 from .selectors import feed_for, my_month_stats
 
 logger = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from advocacy.models import Click, EmployeeProfile, NetworkAudience, Share, Team
 from advocacy.networks import Network
 from advocacy.services import destination_with_utm, forget_old_salts, set_roles, visitor_key
 from content_library.models import Campaign, Post, PostTransition, PostVariant
-from guidelines.models import Acknowledgement, GuideVersion
+from guidelines.models import GuideVersion
 from guidelines.services import sign_guide
 from metrics.services import fill_daily_stats
 from rewards.services import award_for_share
