@@ -1,6 +1,6 @@
 """End to end in a real browser: an employee shares a post on LinkedIn and a reader clicks the tracked link.
 
-Runs Debian's chromium (never `playwright install`) against pytest-django's live server. The network
+Runs Debian's chromium (never a browser downloaded by Playwright) against pytest-django's live server. The network
 is closed: LinkedIn and the post's site are answered by the test itself, anything else is aborted.
 
 Playwright never passes a redirect's next hop through `route` (it continues it on its own), so the
