@@ -7,9 +7,3 @@ def balance(employee):
     """A balance is always the sum of the ledger."""
     return PointsEntry.objects.filter(employee=employee).aggregate(total=Sum("points"))["total"] or 0
 
-
-def points_between(employee, start, end):
-    return (
-        PointsEntry.objects.filter(employee=employee, created_at__gte=start, created_at__lt=end)
-        .aggregate(total=Sum("points"))["total"] or 0
-    )
