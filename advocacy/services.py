@@ -24,10 +24,11 @@ logger = logging.getLogger(__name__)
 class ShareRefused(Exception):
     """The employee may not share this post now; the message says why, in their language."""
 
-    def __init__(self, message, action_url=None):
+    def __init__(self, message, action_url=None, check=None):
         super().__init__(message)
         self.message = message
         self.action_url = action_url
+        self.check = check  # the guideline check that blocked the text, if that was the reason
 
 
 # --- Program membership -----------------------------------------------------------------------
@@ -108,10 +109,14 @@ class ShareResult:
 def share_post(employee, post, network, text=None):
     """Record that `employee` shares `post` on `network`, and return the network's share-intent URL.
 
-    Sharing the same post on the same network again reuses the share and its link (no double points).
+    `text` is the employee's edit of the post's text, where the post allows editing; it is checked
+    against the current guide's rules, and what is finally shared is stored with the share. Sharing the
+    same post on the same network again reuses the share and its link (no double points) and keeps the
+    latest text.
     """
     from content_library.models import Post
-    from guidelines.selectors import sharing_gate
+    from guidelines.rules import check_share_text
+    from guidelines.selectors import current_version, sharing_gate
     from rewards.services import award_for_share
 
     if network not in SHAREABLE_NETWORKS:
@@ -125,9 +130,17 @@ def share_post(employee, post, network, text=None):
     if not Post.objects.live().filter(pk=post.pk).exists():
         raise ShareRefused(_("This post is no longer available for sharing."))
 
-    final_text = (text if text is not None else post.text_for(network)).strip()
+    approved_text = post.text_for(network).strip()
+    final_text = approved_text if text is None else text.strip()
+    if final_text != approved_text and not post.allow_edit:
+        raise ShareRefused(_("This post must be shared with its approved text."))
     with transaction.atomic():
         link = tracked_link_for(employee, post, network)
+        check = check_share_text(final_text, network, link.short_url, current_version())
+        if check.blocking:
+            raise ShareRefused(
+                " ".join(finding.message for finding in check.findings if finding.blocking), check=check
+            )
         share, created = Share.objects.get_or_create(
             employee=employee, post=post, network=network,
             defaults={
@@ -138,6 +151,9 @@ def share_post(employee, post, network, text=None):
         )
         if created:
             award_for_share(share)
+        elif share.text != final_text:
+            share.text = final_text
+            share.save(update_fields=["text"])
     intent = share_intent_url(network, share.text, link.short_url, subject=post.title)
     return ShareResult(share=share, link=link, intent_url=intent, created=created)
 

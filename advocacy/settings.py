@@ -295,3 +295,14 @@ LOGGING = {
 GUIDE_SIGNATURE_KEY = os.environ.get("GUIDE_SIGNATURE_KEY", SECRET_KEY)
 # Days during which employees who signed an earlier guide may go on sharing after a new one is published.
 GUIDE_GRACE_DAYS = int(os.environ.get("GUIDE_GRACE_DAYS", "14"))
+
+# --- Social networks' APIs --------------------------------------------------------------------
+# Every client reads its base URL from here, so tests (and staging) can point it at a local server.
+X_API_BASE_URL = os.environ.get("X_API_BASE_URL", "https://api.x.com").rstrip("/")
+LINKEDIN_API_BASE_URL = os.environ.get("LINKEDIN_API_BASE_URL", "https://api.linkedin.com").rstrip("/")
+LINKEDIN_API_VERSION = os.environ.get("LINKEDIN_API_VERSION", "202510")  # the Linkedin-Version header, YYYYMM
+FACEBOOK_GRAPH_BASE_URL = os.environ.get("FACEBOOK_GRAPH_BASE_URL", "https://graph.facebook.com").rstrip("/")
+FACEBOOK_GRAPH_VERSION = os.environ.get("FACEBOOK_GRAPH_VERSION", "v23.0")
+# Seconds to wait for a network's answer, and attempts on a 5xx or a timeout before giving up.
+NETWORK_API_TIMEOUT = float(os.environ.get("NETWORK_API_TIMEOUT", "10"))
+NETWORK_API_MAX_ATTEMPTS = int(os.environ.get("NETWORK_API_MAX_ATTEMPTS", "3"))

@@ -17,14 +17,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from content_library.models import Post
-from guidelines.selectors import sharing_gate
+from guidelines.rules import check_share_text
+from guidelines.selectors import current_version, sharing_gate
 from rewards.selectors import balance
 
 from . import services
 from .adapters import INVITATION_SESSION_KEY
 from .forms import FollowersForm, JoinProgramForm
-from .models import NetworkAudience, TrackedLink
-from .networks import SHARE_TARGETS, SHAREABLE_NETWORKS
+from .models import CODE_LENGTH, NetworkAudience, TrackedLink
+from .networks import SHARE_TARGETS, SHAREABLE_NETWORKS, Network
 from .selectors import feed_for, my_month_stats
 
 logger = logging.getLogger(__name__)
@@ -42,28 +43,108 @@ class ShareIntentRedirect(HttpResponseRedirect):
 def dashboard(request):
     profile = request.user.profile
     page = Paginator(feed_for(request.user), FEED_PAGE_SIZE).get_page(request.GET.get("page"))
+    gate = sharing_gate(request.user) if profile.is_advocate else None
     return render(request, "advocacy/dashboard.html", {
         "profile": profile,
         "page": page,
         "share_targets": SHARE_TARGETS,
+        "can_share": gate is not None and gate.may_share,
         "stats": my_month_stats(request.user),
         "points": balance(request.user),
-        "gate": sharing_gate(request.user) if profile.is_advocate else None,
+        "gate": gate,
     })
+
+
+# Longer than any network takes: refused before any work is done.
+MAX_SHARE_TEXT = 70_000
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _shareable_post(post_id, network):
+    if network not in SHAREABLE_NETWORKS:
+        raise Http404
+    return get_object_or_404(Post, pk=post_id)
 
 
 @login_required
 @require_POST
 def share(request, post_id, network):
-    post = get_object_or_404(Post, pk=post_id)
-    if network not in SHAREABLE_NETWORKS:
-        raise Http404
-    try:
-        result = services.share_post(request.user, post, network)
-    except services.ShareRefused as refusal:
+    """Record the share and open the network's composer (or, for "other", hand back the text to copy)."""
+    post = _shareable_post(post_id, network)
+    text = request.POST.get("text")  # only the composer sends an edited text
+    if text is not None and len(text) > MAX_SHARE_TEXT:
+        refusal = services.ShareRefused(_("This text is too long to share anywhere."))
+    else:
+        try:
+            result = services.share_post(request.user, post, network, text=text)
+            refusal = None
+        except services.ShareRefused as error:
+            refusal = error
+    if refusal is not None:
+        if _wants_json(request):
+            return JsonResponse({
+                "error": refusal.message, "action_url": refusal.action_url,
+                "check": refusal.check.as_dict() if refusal.check else None,
+            }, status=400 if refusal.check else 403)
+        if text is not None and refusal.check is not None:
+            return _render_composer(request, post, network, text, refusal.check, status=400)
         messages.error(request, refusal.message)
         return redirect(refusal.action_url or "dashboard")
+    if _wants_json(request):
+        return JsonResponse({
+            "title": post.title, "text": result.share.text, "link": result.link.short_url,
+            "intent_url": result.intent_url,
+        })
+    if result.intent_url is None:
+        return render(request, "advocacy/share_copy.html", {
+            "post": post, "text": result.share.text, "link": result.link.short_url,
+        })
     return ShareIntentRedirect(result.intent_url)
+
+
+def _placeholder_link():
+    """A link as long as a real tracked link, for counting characters before one is minted."""
+    return f"{settings.SITE_URL}/s/{'x' * CODE_LENGTH}"
+
+
+def _render_composer(request, post, network, text, check, status=200):
+    version = current_version()
+    return render(request, "advocacy/compose.html", {
+        "post": post,
+        "network": Network(network),
+        "text": text,
+        "check": check,
+        "version": version,
+        "composer_networks": [Network(code) for code in SHAREABLE_NETWORKS],
+        "gate": sharing_gate(request.user),
+        "profile": request.user.profile,
+    }, status=status)
+
+
+@login_required
+@require_GET
+def compose(request, post_id, network):
+    """Edit the text before sharing, checked live against the usage guide's rules."""
+    post = _shareable_post(post_id, network)
+    if not Post.objects.live().filter(pk=post.pk).exists():
+        raise Http404
+    text = post.text_for(network)
+    check = check_share_text(text, network, _placeholder_link(), current_version())
+    return _render_composer(request, post, network, text, check)
+
+
+@login_required
+@require_POST
+def check_text(request, post_id, network):
+    """The live check of the composer: length and the guide's findings, as JSON."""
+    _shareable_post(post_id, network)
+    text = request.POST.get("text", "")
+    if len(text) > MAX_SHARE_TEXT:
+        return JsonResponse({"error": _("This text is too long to share anywhere.")}, status=400)
+    return JsonResponse(check_share_text(text, network, _placeholder_link(), current_version()).as_dict())
 
 
 @never_cache

@@ -92,7 +92,7 @@ class PostAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "created_by", "created_at", "updated_at"]
     actions = [submit_for_review, approve, reject, archive]
     fieldsets = [
-        (None, {"fields": ["title", "summary", "url", "image", "language", "hashtags", "campaign"]}),
+        (None, {"fields": ["title", "summary", "url", "image", "language", "hashtags", "campaign", "allow_edit"]}),
         (_("Audience and dates"), {"fields": ["target_teams", "publish_at", "expires_at"]}),
         (_("Review"), {"fields": ["status", "created_by", "created_at", "updated_at"]}),
     ]

@@ -96,6 +96,10 @@ class Post(models.Model):
         "advocacy.Team", verbose_name=_("target teams"), blank=True, related_name="targeted_posts",
         help_text=_("Their sub-teams are included. Leave empty for everyone."),
     )
+    allow_edit = models.BooleanField(
+        _("employees may edit the text"), default=True,
+        help_text=_("Employees can personalise the text before sharing, within the usage guide's rules."),
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
     publish_at = models.DateTimeField(_("publish at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)

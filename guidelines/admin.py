@@ -1,13 +1,43 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from advocacy.networks import SHAREABLE_NETWORKS, Network
+
 from .models import Acknowledgement, GuideVersion
+
+
+class GuideVersionForm(forms.ModelForm):
+    allowed_networks = forms.MultipleChoiceField(
+        label=_("networks allowed"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(code, Network(code).label) for code in SHAREABLE_NETWORKS],
+        help_text=_("None ticked: every network. Sharing elsewhere is blocked."),
+    )
+
+    class Meta:
+        model = GuideVersion
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["allowed_networks"] = self.instance.allowed_network_list
+
+    def clean_allowed_networks(self):
+        return ",".join(self.cleaned_data["allowed_networks"])
 
 
 @admin.register(GuideVersion)
 class GuideVersionAdmin(admin.ModelAdmin):
+    form = GuideVersionForm
     list_display = ["version", "title", "effective_date", "published_at"]
+    fieldsets = [
+        (None, {"fields": ["version", "title", "body", "summary_of_changes", "effective_date", "published_at"]}),
+        (_("Rules checked when sharing"), {"fields": [
+            "forbidden_terms", "confidential_terms", "disclosure_hashtag", "max_hashtags", "allowed_networks",
+        ]}),
+    ]
     actions = ["publish"]
 
     @admin.action(description=_("Publish (becomes the current version)"), permissions=["change"])
@@ -18,7 +48,7 @@ class GuideVersionAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A published text is what people signed: it is never edited; publish a new version instead.
         if obj and obj.published_at:
-            return ["version", "title", "body", "summary_of_changes", "effective_date", "published_at"]
+            return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
         return ["published_at"]
 
 

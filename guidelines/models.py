@@ -4,6 +4,7 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,26 @@ class GuideVersion(models.Model):
     summary_of_changes = models.TextField(_("what changed"), blank=True)
     effective_date = models.DateField(_("effective date"), default=timezone.localdate)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Rules the share-text check applies to what an employee is about to share (guidelines.rules).
+    forbidden_terms = models.TextField(
+        _("forbidden terms"), blank=True,
+        help_text=_("One per line. A text containing one cannot be shared (accents and case are ignored)."),
+    )
+    confidential_terms = models.TextField(
+        _("confidential terms"), blank=True,
+        help_text=_("One per line: project names, clients, figures not yet public. Blocks the share."),
+    )
+    disclosure_hashtag = models.CharField(
+        _("disclosure hashtag"), max_length=100, blank=True,
+        help_text=_("A hashtag that tells readers the author works here, e.g. #employee. Missing: a warning."),
+    )
+    max_hashtags = models.PositiveSmallIntegerField(
+        _("most hashtags allowed"), null=True, blank=True, help_text=_("Empty: no limit. Above it: a warning."),
+    )
+    allowed_networks = models.CharField(
+        _("networks allowed"), max_length=200, blank=True,
+        help_text=_("Empty: every network. Sharing elsewhere is blocked."),
+    )
 
     objects = GuideVersionQuerySet.as_manager()
 
@@ -35,6 +56,31 @@ class GuideVersion(models.Model):
 
     def __str__(self):
         return f"{self.title} (v{self.version})"
+
+    def clean(self):
+        from content_library.models import parse_hashtags
+
+        if self.disclosure_hashtag:
+            tags = parse_hashtags(self.disclosure_hashtag)
+            if len(tags) != 1:
+                raise ValidationError({"disclosure_hashtag": _("Enter exactly one hashtag.")})
+            self.disclosure_hashtag = tags[0]
+
+    @property
+    def allowed_network_list(self):
+        return [code for code in self.allowed_networks.split(",") if code]
+
+    @staticmethod
+    def _lines(value):
+        return [line.strip() for line in value.splitlines() if line.strip()]
+
+    @property
+    def forbidden_term_list(self):
+        return self._lines(self.forbidden_terms)
+
+    @property
+    def confidential_term_list(self):
+        return self._lines(self.confidential_terms)
 
     @property
     def text_sha256(self):

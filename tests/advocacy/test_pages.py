@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -12,12 +14,24 @@ def test_anonymous_visitors_are_sent_to_login(client):
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
+def button_names(page):
+    """The accessible name of every button: its text, hidden or not, with whitespace collapsed."""
+    names = []
+    for inner in re.findall(r"<button[^>]*>(.*?)</button>", page, flags=re.S):
+        names.append(" ".join(re.sub(r"<[^>]+>", " ", inner).split()))
+    return names
+
+
 def test_dashboard_shows_live_posts_with_named_share_buttons(client, employee, live_post):
     client.force_login(employee)
     page = client.get("/").content.decode()
     assert live_post.title in page
-    for network in ["LinkedIn", "X", "Facebook", "WhatsApp"]:
-        assert f'<span class="visually-hidden">Share on </span>{network}' in page
+    names = button_names(page)
+    for network in ["LinkedIn", "X", "Facebook", "WhatsApp", "Telegram", "Bluesky", "Email"]:
+        assert f"Share on {network}" in names
+    assert "Copy the text and link (Slack, Teams…)" in names
+    assert "Share with another app on this device" in names
+    assert f'href="/posts/{live_post.pk}/compose/linkedin/"' in page
 
 
 def test_dashboard_hides_drafts_expired_and_other_teams_posts(client):
