@@ -207,7 +207,10 @@ class Share(models.Model):
     text = models.TextField(_("text shared"), blank=True)
     potential_reach = models.PositiveIntegerField(_("potential reach"), default=0)
     created_at = models.DateTimeField(_("shared at"), default=timezone.now, db_index=True)
+    # "I posted it": where the employee published it, and the network's id of that post (for the puller).
     published_url = models.URLField(_("URL of the published post"), max_length=500, blank=True)
+    published_post_id = models.CharField(_("network's post id"), max_length=120, blank=True)
+    published_at = models.DateTimeField(_("link pasted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("share")
@@ -215,6 +218,11 @@ class Share(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["employee", "post", "network"], name="one_share_per_post_network"),
+            # One published post can only be claimed by one share, so its engagement is counted once.
+            models.UniqueConstraint(
+                fields=["network", "published_post_id"], condition=~Q(published_post_id=""),
+                name="one_share_per_published_post",
+            ),
         ]
 
     def __str__(self):

@@ -2,7 +2,10 @@
 
 from datetime import datetime
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Sum, Value, When
+from django.db.models import (
+    Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value, When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from content_library.models import Post, PostVariant
@@ -60,3 +63,24 @@ def my_month_stats(user, now=None):
         "clicks": clicks["clicks"],
         "unique_clicks": clicks["unique_clicks"],
     }
+
+
+def my_shares(user):
+    """The employee's shares, newest first, each with the clicks its tracked link brought."""
+    clicks = (
+        Click.objects.filter(
+            link__employee=OuterRef("employee"), link__post=OuterRef("post"), link__network=OuterRef("network"),
+            is_bot=False,
+        )
+        .order_by()
+        .values("link")
+    )
+    return (
+        Share.objects.filter(employee=user)
+        .select_related("post")
+        .annotate(
+            clicks=Coalesce(Subquery(clicks.annotate(n=Count("id")).values("n")), 0),
+            unique_clicks=Coalesce(Subquery(clicks.filter(is_unique=True).annotate(n=Count("id")).values("n")), 0),
+        )
+        .order_by("-created_at", "-id")
+    )

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from crawlerdetect import CrawlerDetect
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from . import roles
 from .models import Click, DailySalt, EmployeeProfile, Invitation, Share, TrackedLink
 from .networks import SHAREABLE_NETWORKS, share_intent_url
+from .published import parse_published_url
 
 logger = logging.getLogger(__name__)
 
@@ -156,6 +158,24 @@ def share_post(employee, post, network, text=None):
             share.save(update_fields=["text"])
     intent = share_intent_url(network, share.text, link.short_url, subject=post.title)
     return ShareResult(share=share, link=link, intent_url=intent, created=created)
+
+
+def record_published_url(employee, share_id, url):
+    """'I posted it': keep where the employee published their share, and the network's id of that post."""
+    with transaction.atomic():
+        share = Share.objects.select_for_update().get(pk=share_id, employee=employee)
+        published_url, post_id = parse_published_url(share.network, url)
+        claimed = Share.objects.filter(network=share.network, published_post_id=post_id).exclude(pk=share.pk)
+        if claimed.exists():
+            raise ValidationError(_("This post is already linked to another share."))
+        share.published_url, share.published_post_id = published_url, post_id
+        share.published_at = timezone.now()
+        try:
+            with transaction.atomic():
+                share.save(update_fields=["published_url", "published_post_id", "published_at"])
+        except IntegrityError:  # claimed by a parallel request a moment ago
+            raise ValidationError(_("This post is already linked to another share.")) from None
+    return share
 
 
 # --- Clicks -----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import redis
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -21,11 +22,11 @@ from guidelines.rules import check_share_text
 from guidelines.selectors import current_version, sharing_gate
 from rewards.selectors import balance
 
-from . import services
+from . import selectors, services
 from .adapters import INVITATION_SESSION_KEY
 from .forms import FollowersForm, JoinProgramForm
-from .models import CODE_LENGTH, NetworkAudience, TrackedLink
-from .networks import SHARE_TARGETS, SHAREABLE_NETWORKS, Network
+from .models import CODE_LENGTH, NetworkAudience, Share, TrackedLink
+from .networks import PUBLISHED_URL_NETWORKS, SHARE_TARGETS, SHAREABLE_NETWORKS, Network
 from .selectors import feed_for, my_month_stats
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,9 @@ def dashboard(request):
         "page": page,
         "share_targets": SHARE_TARGETS,
         "can_share": gate is not None and gate.may_share,
+        "published_url_networks": PUBLISHED_URL_NETWORKS,
         "stats": my_month_stats(request.user),
+        "recent_shares": selectors.my_shares(request.user)[:5],
         "points": balance(request.user),
         "gate": gate,
     })
@@ -145,6 +148,28 @@ def check_text(request, post_id, network):
     if len(text) > MAX_SHARE_TEXT:
         return JsonResponse({"error": _("This text is too long to share anywhere.")}, status=400)
     return JsonResponse(check_share_text(text, network, _placeholder_link(), current_version()).as_dict())
+
+
+@login_required
+def my_shares(request):
+    """Everything I shared, with the clicks each link brought, and 'I posted it' to paste my post's URL."""
+    page = Paginator(selectors.my_shares(request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "advocacy/my_shares.html", {
+        "page": page, "published_url_networks": PUBLISHED_URL_NETWORKS,
+    })
+
+
+@login_required
+@require_POST
+def record_published(request, share_id):
+    get_object_or_404(Share, pk=share_id, employee=request.user)
+    try:
+        services.record_published_url(request.user, share_id, request.POST.get("url", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thanks! We will follow how your post does."))
+    return redirect(reverse("my_shares") + f"#share-{share_id}")
 
 
 @never_cache

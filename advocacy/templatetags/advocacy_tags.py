@@ -31,3 +31,11 @@ def stat_card(label, value, icon):
         '<div class="fs-4 fw-semibold">{}</div></div></div></div>',
         icon, label, intcomma(value),
     )
+
+
+@register.filter
+def network_icon(network):
+    """The Bootstrap Icons name of a network's share button."""
+    from advocacy.networks import SHARE_TARGETS
+
+    return next((target.icon for target in SHARE_TARGETS if target.network == network), "link-45deg")

@@ -101,3 +101,34 @@ def test_unknown_urls_are_404_pages_in_the_sites_style(client, employee):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
     assert "We could not find that page" in response.content.decode()
+
+
+CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0 Safari/537.36"
+
+
+def test_my_shares_show_the_clicks_each_link_brought(client, employee):
+    first, second = factories.PostFactory(title="First story"), factories.PostFactory(title="Second story")
+    on_linkedin = share_post(employee, first, "linkedin").link
+    share_post(employee, second, "x")
+    for address in ["10.0.0.1", "10.0.0.2", "10.0.0.2"]:
+        client.get(f"/s/{on_linkedin.code}", HTTP_USER_AGENT=CHROME, REMOTE_ADDR=address)
+    client.get(f"/s/{on_linkedin.code}", HTTP_USER_AGENT="LinkedInBot/1.0")
+    client.force_login(employee)
+
+    shares = {(s.post.title, s.network): (s.clicks, s.unique_clicks) for s in client.get("/shares/").context["page"]}
+    assert shares == {("First story", "linkedin"): (3, 2), ("Second story", "x"): (0, 0)}
+    latest = client.get("/").context["recent_shares"]
+    assert [(s.post.title, s.clicks) for s in latest] == [("Second story", 0), ("First story", 3)]
+
+
+def test_my_shares_page_is_constant_query(client, employee, django_assert_max_num_queries):
+    share_post(employee, factories.PostFactory(), "linkedin")
+    client.force_login(employee)
+    with django_assert_max_num_queries(12) as few:
+        client.get("/shares/")
+    budget = len(few.captured_queries)  # read now: every request resets the connection's query log
+    for _ in range(10):
+        link = share_post(employee, factories.PostFactory(), "x").link
+        client.get(f"/s/{link.code}", HTTP_USER_AGENT=CHROME)
+    with django_assert_max_num_queries(budget):
+        assert len(client.get("/shares/").context["page"]) == 11
