@@ -1,8 +1,14 @@
-"""Sign-up is open only to the company's e-mail domains, or to the holder of an invitation."""
+"""Sign-up is open only to the company's e-mail domains, or to the holder of an invitation; connected
+social accounts never sign anyone up or in."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base.constants import AuthProcess
 from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from .models import Invitation
@@ -50,3 +56,16 @@ class CompanyAccountAdapter(DefaultAccountAdapter):
                 request.session[INVITED_EMAIL_SESSION_KEY] = user.email
         return user
 
+
+
+class ConnectOnlySocialAdapter(DefaultSocialAccountAdapter):
+    """LinkedIn, X and Facebook accounts are connected to an existing account for follower counts only:
+    they never create an account and never sign anyone in (sign-in is by company e-mail)."""
+
+    def is_open_for_signup(self, request, sociallogin):
+        return False
+
+    def pre_social_login(self, request, sociallogin):
+        if sociallogin.state.get("process") != AuthProcess.CONNECT:
+            messages.error(request, _("Sign in with your company e-mail, then connect your networks on your profile."))
+            raise ImmediateHttpResponse(redirect("account_login"))

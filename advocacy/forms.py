@@ -1,4 +1,6 @@
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import NetworkAudience
@@ -15,16 +17,24 @@ class JoinProgramForm(forms.Form):
 
 
 class FollowersForm(forms.Form):
-    """Follower counts typed in by the employee, one field per network they share to."""
+    """Follower counts typed in by the employee, one field per network they share to; networks whose count
+    comes from a connected account are not typed."""
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        known = {a.network: a.followers for a in NetworkAudience.objects.filter(employee=user)}
+        known = {audience.network: audience for audience in NetworkAudience.objects.filter(employee=user)}
         for network in SHAREABLE_NETWORKS:
-            if network == Network.EMAIL:
+            audience = known.get(network)
+            if network in (Network.EMAIL, Network.OTHER) or (
+                audience and audience.source == NetworkAudience.Source.CONNECTED
+            ):
                 continue
             self.fields[network] = forms.IntegerField(
                 label=Network(network).label, min_value=0, max_value=100_000_000, required=False,
-                initial=known.get(network),
-                help_text=_("Followers or connections"),
+                initial=audience.followers if audience else None,
+                help_text=(
+                    _("Followers or connections. Last updated %(date)s.")
+                    % {"date": date_format(timezone.localtime(audience.updated_at), "DATE_FORMAT")}
+                    if audience else _("Followers or connections")
+                ),
             )

@@ -220,9 +220,9 @@ def _domain_of(referrer):
         return ""
 
 
-def record_click(link_id, *, ip, user_agent, referrer, method, headers):
+def record_click(link_id, *, ip, user_agent, referrer, method, headers, now=None):
     """Store one request to a tracked link; mark it unique if it is the visitor's first human click today."""
-    now = timezone.now()
+    now = now or timezone.now()
     day = timezone.localdate(now)
     user_agent = (user_agent or "")[:1000]
     bot = is_bot_request(method, user_agent, headers)

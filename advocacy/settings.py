@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.twitter_oauth2",
+    "allauth.socialaccount.providers.facebook",
     "crispy_forms",
     "crispy_bootstrap5",
     "advocacy",
@@ -149,6 +153,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "advocacy.tasks.forget_visitor_salts",
         "schedule": crontab(minute=5, hour=0),
     },
+    "refresh-follower-counts": {
+        "task": "advocacy.tasks.refresh_all_follower_counts",
+        "schedule": crontab(minute=30, hour=3),
+    },
     "roll-up-last-month-on-the-first": {
         "task": "metrics.tasks.roll_up_daily_stats",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),
@@ -186,6 +194,35 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = os.environ.get("EMAIL_SUBJECT_PREFIX", "[Advocacy] ")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
+# Connected accounts (LinkedIn, X, Facebook) only add to an existing account: they are where follower
+# counts come from, never a way to sign up. A network appears on the profile once its credentials are set.
+SOCIALACCOUNT_ADAPTER = "advocacy.adapters.ConnectOnlySocialAdapter"
+SOCIALACCOUNT_STORE_TOKENS = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_PROVIDERS = {}
+if os.environ.get("LINKEDIN_CLIENT_ID"):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {"APPS": [{
+        "provider_id": "linkedin",
+        "name": "LinkedIn",
+        "client_id": os.environ["LINKEDIN_CLIENT_ID"],
+        "secret": os.environ.get("LINKEDIN_CLIENT_SECRET", ""),
+        "settings": {
+            "server_url": "https://www.linkedin.com/oauth",
+            # The follower count needs LinkedIn's r_member_profileAnalytics permission on top of OpenID.
+            "scope": ["openid", "profile", "email", *env_list("LINKEDIN_EXTRA_SCOPES", "r_member_profileAnalytics")],
+        },
+    }]}
+if os.environ.get("X_CLIENT_ID"):
+    SOCIALACCOUNT_PROVIDERS["twitter_oauth2"] = {
+        "APPS": [{"client_id": os.environ["X_CLIENT_ID"], "secret": os.environ.get("X_CLIENT_SECRET", "")}],
+        "SCOPE": ["users.read", "tweet.read", "offline.access"],
+    }
+if os.environ.get("FACEBOOK_APP_ID"):
+    SOCIALACCOUNT_PROVIDERS["facebook"] = {
+        "APPS": [{"client_id": os.environ["FACEBOOK_APP_ID"], "secret": os.environ.get("FACEBOOK_APP_SECRET", "")}],
+        "SCOPE": ["public_profile", "user_friends"],
+        "METHOD": "oauth2",
+    }
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 # Sign-up is open only to these e-mail domains (comma-separated), or to holders of an invitation.

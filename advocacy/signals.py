@@ -1,11 +1,17 @@
 from allauth.account.models import EmailAddress
+import logging
+
 from allauth.account.signals import user_signed_up
+from allauth.socialaccount.signals import social_account_added, social_account_removed, social_account_updated
 from django.conf import settings
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
 from . import roles
 from .models import EmployeeProfile, User
+
+logger = logging.getLogger(__name__)
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
@@ -33,7 +39,6 @@ def staff_follows_roles(sender, instance, action, reverse, pk_set=None, **kwargs
             user.is_staff = should_be_staff
 
 
-
 @receiver(user_signed_up)
 def verify_invited_address(sender, request, user, **kwargs):
     """Someone who followed an invitation sent to their address has proved that mailbox."""
@@ -44,3 +49,27 @@ def verify_invited_address(sender, request, user, **kwargs):
         EmailAddress.objects.update_or_create(
             user=user, email=invited, defaults={"verified": True, "primary": True}
         )
+
+
+def _queue_follower_refresh(account_id):
+    from .tasks import refresh_follower_count
+
+    try:
+        refresh_follower_count.delay(account_id)
+    except Exception:  # connecting an account never fails because counting did; the daily refresh retries
+        logger.exception("could not queue the follower count of social account %s", account_id)
+
+
+@receiver(social_account_added)
+@receiver(social_account_updated)
+def count_followers_of_connected_account(sender, request, sociallogin, **kwargs):
+    """Right after an account is connected (or reconnected), fetch its follower count."""
+    account_id = sociallogin.account.pk
+    transaction.on_commit(lambda: _queue_follower_refresh(account_id))
+
+
+@receiver(social_account_removed)
+def keep_count_of_disconnected_account(sender, request, socialaccount, **kwargs):
+    from .audience import forget_connection
+
+    forget_connection(socialaccount)

@@ -1,9 +1,46 @@
+import logging
+
+from allauth.socialaccount.models import SocialAccount
 from celery import shared_task
 
+from . import clients
+from .audience import PROVIDER_NETWORKS, refresh_connected_followers
 from .services import forget_old_salts
+
+logger = logging.getLogger(__name__)
+
+# The longest a rate-limited refresh waits before trying again (LinkedIn's daily limits reset at midnight).
+MAX_RATE_LIMIT_WAIT = 24 * 3600
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def forget_visitor_salts():
     """Drop past days' visitor-key salts so yesterday's hashes can never be linked to an IP again."""
     return forget_old_salts()
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
+def refresh_follower_count(self, social_account_id):
+    """Fetch one connected account's follower count; waits out rate limits, retries outages with backoff."""
+    account = SocialAccount.objects.filter(pk=social_account_id).first()
+    if account is None:  # disconnected since
+        return None
+    try:
+        return refresh_connected_followers(account)
+    except clients.RateLimited as limited:
+        raise self.retry(countdown=min(max(limited.retry_after, 1), MAX_RATE_LIMIT_WAIT)) from limited
+    except clients.Unavailable as outage:
+        raise self.retry(countdown=60 * 2 ** self.request.retries) from outage
+    except (clients.TokenRevoked, clients.RequestRejected, clients.BadPayload) as error:
+        # Nothing a retry can fix: the last known count stays until the employee reconnects.
+        logger.warning("follower count of %s account %s not refreshed: %s", account.provider, account.pk, error)
+        return None
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def refresh_all_follower_counts():
+    """Queue a refresh of every connected account's follower count (beat runs it daily)."""
+    ids = list(SocialAccount.objects.filter(provider__in=PROVIDER_NETWORKS).values_list("id", flat=True))
+    for account_id in ids:
+        refresh_follower_count.delay(account_id)
+    return len(ids)

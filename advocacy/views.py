@@ -24,6 +24,7 @@ from rewards.selectors import balance
 
 from . import selectors, services
 from .adapters import INVITATION_SESSION_KEY
+from .audience import PROVIDER_NETWORKS
 from .forms import FollowersForm, JoinProgramForm
 from .models import CODE_LENGTH, NetworkAudience, Share, TrackedLink
 from .networks import PUBLISHED_URL_NETWORKS, SHARE_TARGETS, SHAREABLE_NETWORKS, Network
@@ -219,6 +220,27 @@ def leave_program(request):
     return redirect("dashboard")
 
 
+def _connectable_networks(request):
+    """The networks whose accounts can be connected here (credentials configured), with my connection."""
+    from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+    from allauth.socialaccount.models import SocialAccount
+
+    mine = {account.provider: account for account in SocialAccount.objects.filter(user=request.user)}
+    audiences = {audience.network: audience for audience in request.user.audiences.all()}
+    rows = []
+    for provider in get_social_adapter().list_providers(request):
+        network = PROVIDER_NETWORKS.get(provider.id)
+        if network is None:
+            continue
+        rows.append({
+            "network": Network(network),
+            "account": mine.get(provider.id),
+            "audience": audiences.get(network) if provider.id in mine else None,
+            "connect_url": provider.get_login_url(request, process="connect", next=reverse("profile")),
+        })
+    return rows
+
+
 @login_required
 def profile(request):
     if request.method == "POST":
@@ -238,7 +260,9 @@ def profile(request):
             return redirect("profile")
     else:
         form = FollowersForm(user=request.user)
-    return render(request, "advocacy/profile.html", {"form": form, "profile": request.user.profile})
+    return render(request, "advocacy/profile.html", {
+        "form": form, "profile": request.user.profile, "connectable": _connectable_networks(request),
+    })
 
 
 @require_POST

@@ -110,3 +110,24 @@ def test_the_redirect_costs_a_constant_handful_of_queries(client, link):
         client.get(f"/s/{link.code}", HTTP_USER_AGENT=CHROME)
     # look-up, then insert as unique; a repeat visitor costs a savepoint, a refused insert and a plain insert
     assert len(queries) <= 6
+
+
+def test_uniqueness_follows_the_daily_key_rotation(link):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from advocacy.services import record_click
+
+    madrid = ZoneInfo("Europe/Madrid")
+    visit = {"ip": "203.0.113.7", "user_agent": CHROME, "referrer": "", "method": "GET", "headers": {}}
+    before_midnight = datetime(2026, 11, 23, 23, 59, 30, tzinfo=madrid)
+    after_midnight = datetime(2026, 11, 24, 0, 0, 30, tzinfo=madrid)
+
+    first = record_click(link.pk, now=before_midnight, **visit)
+    again_same_day = record_click(link.pk, now=before_midnight, **visit)
+    next_day = record_click(link.pk, now=after_midnight, **visit)
+    again_next_day = record_click(link.pk, now=after_midnight, **visit)
+
+    assert [c.is_unique for c in (first, again_same_day, next_day, again_next_day)] == [True, False, True, False]
+    assert first.visitor_key == again_same_day.visitor_key != next_day.visitor_key  # the key rotated
+    assert (first.day.isoformat(), next_day.day.isoformat()) == ("2026-11-23", "2026-11-24")

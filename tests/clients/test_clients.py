@@ -21,7 +21,7 @@ from advocacy.clients import (
 )
 from advocacy.clients.base import backoff_delay
 
-from .conftest import Reply
+from tests.network_stub import Reply
 
 TOKEN = "employee-token-9f8e7d"
 
