@@ -89,6 +89,8 @@ class Command(BaseCommand):
         guide = GuideVersion.objects.create(
             version=1, title=GUIDE_TITLE, body=GUIDE_BODY, summary_of_changes="",
             effective_date=(now - timedelta(days=90)).date(), published_at=now - timedelta(days=90),
+            forbidden_terms="idiota\nestúpido\nstupid", confidential_terms="Proyecto Halcón\nProject Falcon",
+            disclosure_hashtag="EmpleadoAcme", max_hashtags=5,
         )
         advocates = [p for p in people if p.profile.is_advocate]
         for person in advocates:
