@@ -140,9 +140,9 @@ class Post(models.Model):
             return []
 
     def text_for(self, network):
-        """The curated text for a network, falling back to the 'other' text, then to the title."""
+        """The curated text for a network, falling back to the 'other' text, then LinkedIn's, then the title."""
         variants = {variant.network: variant.text for variant in self.variants.all()}
-        text = variants.get(network) or variants.get(Network.OTHER) or self.title
+        text = variants.get(network) or variants.get(Network.OTHER) or variants.get(Network.LINKEDIN) or self.title
         tags = self.hashtag_list + ([self.campaign.hashtag] if self.campaign_id else [])
         missing = [f"#{tag}" for tag in dict.fromkeys(tags) if f"#{tag}".lower() not in text.lower()]
         return " ".join([text, *missing]) if missing else text

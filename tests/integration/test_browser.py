@@ -215,3 +215,94 @@ def test_employee_shares_a_post_and_the_tracked_link_counts_a_click(
     assert click.link.code == found.group(1)
     assert click.is_bot is False
     assert click.is_unique is True
+
+
+def test_on_a_phone_an_employee_edits_within_the_guide_copies_the_link_and_uses_the_share_sheet(
+    live_server, transactional_db, needs_chromium, settings, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    settings.SITE_URL = live_server.url
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    from guidelines.services import sign_guide
+
+    employee = factories.AdvocateFactory(email="leo.phone@example.com")
+    guide = factories.GuideVersionFactory(confidential_terms="Proyecto Halcón", disclosure_hashtag="EmpleadoAcme")
+    sign_guide(employee, guide, "Leo Phone")
+    post = factories.PostFactory(title="Hackathon week", url="https://www.example.com/hackathon")
+
+    from playwright.sync_api import expect, sync_playwright
+
+    hosts = ["x.com", "www.example.com"]
+    with https_stub(tmp_path, hosts) as (stub_port, stub_requested), sync_playwright() as p:
+        rules = ", ".join([f"MAP {host} 127.0.0.1:{stub_port}" for host in hosts] + ["MAP * ~NOTFOUND",
+                                                                                        "EXCLUDE localhost"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=[*CHROMIUM_ARGS, f"--host-resolver-rules={rules}"])
+        try:
+            context = browser.new_context(
+                viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, ignore_https_errors=True,
+                user_agent=("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+                            f"Chrome/{browser.version} Mobile Safari/537.36"),
+            )
+            context.set_default_timeout(TIMEOUT_MS)
+            context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+            # Desktop Linux Chromium has no OS share sheet: stand one in that records what it was handed.
+            context.add_init_script("navigator.share = (data) => { window.sharedWith = data; return Promise.resolve(); };")
+            page = context.new_page()
+            page.goto(f"{live_server.url}/accounts/login/")
+            page.locator("input[name=login]").fill(employee.email)
+            page.locator("input[name=password]").fill(factories.PASSWORD)
+            page.locator("form button[type=submit]").first.click()
+            page.wait_for_url(f"{live_server.url}/")
+            card = page.get_by_role("article", name=post.title)
+
+            # Edit before sharing, on X: the guide's check answers as the employee types.
+            card.get_by_role("link", name="Edit before sharing").click()
+            page.get_by_role("link", name="X", exact=True).click()
+            text = page.get_by_label("Your text for X")
+            text.fill("Mirad lo que hicimos en el Proyecto Halcón 🚀 & más")
+            findings = page.locator("#compose-findings")
+            expect(findings).to_contain_text("“Proyecto Halcón” is confidential: remove it before sharing.")
+            expect(findings).to_contain_text("Add #EmpleadoAcme so readers know you work here.")
+            share_button = page.get_by_role("button", name="Share on X")
+            expect(share_button).to_be_disabled()
+            page.screenshot(path=str(ARTIFACTS / "compose-phone.png"), full_page=True)
+
+            text.fill("Mirad lo que hicimos en la semana del hackathon 🚀 & más #EmpleadoAcme")
+            expect(page.locator("#compose-ok")).to_be_visible()
+            expect(share_button).to_be_enabled()
+            assert share_button.bounding_box()["height"] >= 44
+            with context.expect_page() as popup_info:
+                share_button.click()
+            popup = popup_info.value
+            popup.wait_for_url(re.compile(r"^https://x\.com/intent/tweet"))
+            intent = parse_qs(urlsplit(popup.url).query)
+            assert intent["text"] == ["Mirad lo que hicimos en la semana del hackathon 🚀 & más #EmpleadoAcme"]
+            assert intent["url"][0].startswith(f"{live_server.url}/s/")
+            popup.close()
+
+            # Copy link (for Slack, Teams…): text and tracked link on the clipboard, a toast says so.
+            page.goto(f"{live_server.url}/")
+            card = page.get_by_role("article", name=post.title)
+            card.get_by_role("button", name="Copy the text and link (Slack, Teams…)").click()
+            expect(page.locator("#share-toast")).to_contain_text("Text and link copied.")
+            copied = page.evaluate("navigator.clipboard.readText()")
+            assert re.search(re.escape(live_server.url) + r"/s/[A-Za-z0-9]{10}$", copied), copied
+
+            # The phone's share sheet is offered where the browser has one.
+            sheet = card.get_by_role("button", name="Share with another app on this device")
+            expect(sheet).to_be_visible()
+            sheet.click()
+            page.wait_for_function("window.sharedWith !== undefined")
+            handed = page.evaluate("window.sharedWith")
+            assert handed["title"] == post.title and handed["url"] == copied.split()[-1]
+            page.screenshot(path=str(ARTIFACTS / "dashboard-phone-copied.png"), full_page=True)
+            context.close()
+        finally:
+            browser.close()
+
+    shares = dict(Share.objects.filter(employee=employee).values_list("network", "text"))
+    assert shares == {"x": "Mirad lo que hicimos en la semana del hackathon 🚀 & más #EmpleadoAcme",
+                      "other": "Proud of this story"}
+    assert not any("Halc" in url for url in stub_requested)
