@@ -118,7 +118,7 @@ def share_post(employee, post, network, text=None):
     """
     from content_library.models import Post
     from guidelines.rules import check_share_text
-    from guidelines.selectors import current_version, sharing_gate
+    from guidelines.selectors import current_version, sharing_gate, training_gate
     from rewards.services import award_for_share
 
     if network not in SHAREABLE_NETWORKS:
@@ -129,6 +129,9 @@ def share_post(employee, post, network, text=None):
     gate = sharing_gate(employee)
     if not gate.may_share:
         raise ShareRefused(gate.message, action_url="/guide/")
+    training = training_gate(employee)
+    if training:
+        raise ShareRefused(training, action_url="/guide/capsules/")
     if not Post.objects.live().filter(pk=post.pk).exists():
         raise ShareRefused(_("This post is no longer available for sharing."))
 

@@ -316,7 +316,10 @@ POINTS_RULES = {
     "unique_click": 1,
     "unique_click_cap_per_share": 20,
     "guide_signed": 20,
+    "capsule_passed": 15,
 }
+# Require passing a basic training capsule before an employee's first share.
+TRAINING_REQUIRED_BEFORE_SHARING = env_bool("TRAINING_REQUIRED_BEFORE_SHARING", False)
 # Secret for the visitor key: an HMAC of IP and user agent under a salt that rotates daily.
 VISITOR_KEY_SECRET = os.environ.get("VISITOR_KEY_SECRET", SECRET_KEY)
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("accounts/", include("allauth.urls")),
     path("guide/", include("guidelines.urls")),
+    path("hr/", include("guidelines.hr_urls")),
     path("reports/", include("metrics.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from advocacy.networks import SHAREABLE_NETWORKS, Network
 
-from .models import Acknowledgement, GuideVersion
+from .models import Acknowledgement, Capsule, GuideReminder, GuideVersion, QuizQuestion
 
 
 class GuideVersionForm(forms.ModelForm):
@@ -58,6 +59,46 @@ class AcknowledgementAdmin(admin.ModelAdmin):
     list_filter = ["version"]
     search_fields = ["employee__email", "typed_name"]
     list_select_related = ["employee", "version"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class QuizQuestionInline(admin.StackedInline):
+    model = QuizQuestion
+    extra = 1
+    fields = ["order", "text", "choices", "correct_choice"]
+
+
+@admin.register(Capsule)
+class CapsuleAdmin(admin.ModelAdmin):
+    list_display = ["title", "level", "language", "pass_mark", "is_published", "completions"]
+    list_filter = ["level", "language", "is_published"]
+    search_fields = ["title", "summary", "body"]
+    inlines = [QuizQuestionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(completed=Count("completions"))
+
+    @admin.display(description=_("passed by"), ordering="completed")
+    def completions(self, obj):
+        return obj.completed
+
+
+@admin.register(GuideReminder)
+class GuideReminderAdmin(admin.ModelAdmin):
+    """The log of reminder e-mails: read-only."""
+
+    list_display = ["employee", "version", "day", "sent_at", "requested_by"]
+    list_filter = ["day", "version"]
+    search_fields = ["employee__email"]
+    list_select_related = ["employee", "version", "requested_by"]
 
     def has_add_permission(self, request):
         return False

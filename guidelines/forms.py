@@ -17,3 +17,19 @@ class SignGuideForm(forms.Form):
         if len(name) < 3:
             raise forms.ValidationError(_("Type your full name."))
         return name
+
+
+class QuizForm(forms.Form):
+    """One multiple-choice question per field; every question must be answered."""
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number, question in enumerate(questions, start=1):
+            self.fields[f"q{question.pk}"] = forms.TypedChoiceField(
+                label=f"{number}. {question.text}", widget=forms.RadioSelect, coerce=int,
+                choices=[(index, text) for index, text in enumerate(question.choice_list, start=1)],
+                error_messages={"required": _("Answer this question.")},
+            )
+
+    def answers(self):
+        return {int(name[1:]): value for name, value in self.cleaned_data.items()}

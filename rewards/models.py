@@ -14,6 +14,7 @@ class PointsEntry(models.Model):
         SHARE = "share", _("Shared a post")
         UNIQUE_CLICK = "unique_click", _("A unique click on your link")
         GUIDE_SIGNED = "guide_signed", _("Signed the usage guide")
+        CAPSULE_PASSED = "capsule_passed", _("Passed a training capsule")
         ADJUSTMENT = "adjustment", _("Adjustment")
 
     employee = models.ForeignKey(

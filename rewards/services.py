@@ -76,3 +76,9 @@ def award_for_unique_clicks(day):
         ))
     PointsEntry.objects.bulk_create(entries, ignore_conflicts=True)
     return len(entries)
+
+
+def award_for_capsule(completion):
+    """Passing a training capsule pays once per capsule (the completion is the source)."""
+    return award(completion.employee, settings.POINTS_RULES["capsule_passed"], PointsEntry.Reason.CAPSULE_PASSED,
+                  completion, completion.completed_at)

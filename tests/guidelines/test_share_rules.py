@@ -46,10 +46,31 @@ def test_forbidden_and_confidential_terms_block_whatever_the_case_and_accents():
     check = check_share_text("Qué TONTO el proyecto halcon, y el acme-42", "linkedin", LINK, version)
     assert check.blocking
     assert rules(check.findings) == {("forbidden_term", True), ("confidential_term", True)}
-    assert [f.message for f in check.findings if f.rule == "confidential_term"] == [
-        "“Proyecto Halcón” is confidential: remove it before sharing.",
-        "“ACME-42” is confidential: remove it before sharing.",
+    text = "Qué TONTO el proyecto halcon, y el acme-42"
+    # The message quotes the text as the employee wrote it, and says where it is.
+    assert [(f.message, text[f.start:f.end]) for f in check.findings if f.rule == "confidential_term"] == [
+        ("“proyecto halcon” is confidential: remove it before sharing.", "proyecto halcon"),
+        ("“acme-42” is confidential: remove it before sharing.", "acme-42"),
     ]
+    assert {f.severity for f in check.findings} == {"block"}
+
+
+@pytest.mark.django_db
+def test_spanish_text_positions_survive_accents_and_characters_that_fold_longer():
+    version = factories.GuideVersionFactory(forbidden_terms="imbécil", confidential_terms="Straße Nord\nAÑO FISCAL")
+    text = "ﬁnal: el Año  Fiscal de la STRASSE nord… ¡qué IMBECIL!"
+    check = check_share_text(text, "linkedin", LINK, version)
+    assert [(f.rule, text[f.start:f.end]) for f in check.findings] == [
+        ("forbidden_term", "IMBECIL"), ("confidential_term", "STRASSE nord"), ("confidential_term", "Año  Fiscal"),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_term_folding_longer_keeps_its_place():
+    version = factories.GuideVersionFactory(confidential_terms="strasse nord")
+    text = "ﬁne Straße Nord"
+    [finding] = check_share_text(text, "linkedin", LINK, version).findings
+    assert text[finding.start:finding.end] == "Straße Nord"
 
 
 @pytest.mark.django_db

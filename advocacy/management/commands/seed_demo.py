@@ -17,12 +17,12 @@ from advocacy.models import Click, EmployeeProfile, NetworkAudience, Share, Team
 from advocacy.networks import Network
 from advocacy.services import destination_with_utm, forget_old_salts, set_roles, visitor_key
 from content_library.models import Campaign, Post, PostTransition, PostVariant
-from guidelines.models import GuideVersion
-from guidelines.services import sign_guide
+from guidelines.models import Capsule, GuideVersion, QuizQuestion
+from guidelines.services import sign_guide, take_capsule
 from metrics.services import fill_daily_stats
 from rewards.services import award_for_share
 
-from .demo_content import GUIDE_BODY, GUIDE_TITLE, POSTS
+from .demo_content import CAPSULES, GUIDE_BODY, GUIDE_TITLE, POSTS
 
 DEMO_PASSWORD = "demo-advocacy-2026"
 DOMAIN = "example.com"
@@ -97,6 +97,30 @@ class Command(BaseCommand):
             sign_guide(person, guide, person.get_full_name(), HUMAN_AGENTS[0],
                        signed_at=person.profile.opted_in_at + timedelta(hours=1))
         self.build_activity(rng, now, posts, advocates)
+        self.build_capsules(rng, advocates)
+
+    def build_capsules(self, rng, advocates):
+        """The six demo capsules (three levels, Spanish and English); most advocates passed the basic one."""
+        capsules = []
+        for order, spec in enumerate(CAPSULES):
+            capsule = Capsule.objects.create(
+                level=spec["level"], language=spec["language"], title=spec["title"], summary=spec["summary"],
+                body=spec["body"], video_url=spec["video_url"], pass_mark=spec["pass_mark"], is_published=True,
+                order=order,
+            )
+            for number, question in enumerate(spec["questions"]):
+                QuizQuestion.objects.create(capsule=capsule, text=question["text"], order=number,
+                                            choices="\n".join(question["choices"]),
+                                            correct_choice=question["correct"] + 1)
+            capsules.append(capsule)
+        for person in advocates:
+            language = person.profile.language or "es"
+            for capsule in capsules:
+                if capsule.language != language or rng.random() > {"basic": 0.8, "intermediate": 0.4}.get(
+                        capsule.level, 0.15):
+                    continue
+                questions = list(capsule.questions.all())
+                take_capsule(person, capsule, {question.pk: question.correct_choice for question in questions})
 
     def build_teams(self):
         company = Team.objects.create(name="Acme")
