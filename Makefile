@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test messages check-deploy worker beat clean
+.PHONY: install run test messages check-deploy worker beat clean bench-redirect
 
 ## install: create .venv and install Python and front-end dependencies (quick when nothing changed)
 install: $(STAMP) $(NODE_STAMP)
@@ -48,3 +48,7 @@ beat: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache
+
+## bench-redirect: requests/s of /s/<code> beside a bare 302 view under gunicorn (needs PostgreSQL; see bench/README.md)
+bench-redirect: install
+	$(BIN)/python -m bench.redirect $(BENCH_ARGS)

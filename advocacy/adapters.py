@@ -45,8 +45,8 @@ class CompanyAccountAdapter(DefaultAccountAdapter):
         user = super().save_user(request, user, form, commit=commit)
         invitation = self._invitation(request)
         if commit:
-            from .services import accept_invitation, set_roles
             from . import roles
+            from .services import accept_invitation, set_roles
 
             set_roles(user, [roles.EMPLOYEE])
             if invitation and invitation.email == user.email:

@@ -96,4 +96,6 @@ def parse_published_url(network, url):
             _("We could not find a post in this link. Open your post on %(network)s and copy its address.")
             % {"network": Network(network).label}
         )
-    return f"https://{host}{parts.path}" + (f"?{parts.query}" if network == Network.FACEBOOK and parts.query else ""), post_id
+    # Facebook's permalink.php and story.php carry the post in the query; elsewhere the query is tracking noise.
+    query = f"?{parts.query}" if network == Network.FACEBOOK and parts.query else ""
+    return f"https://{host}{parts.path}{query}", post_id

@@ -3,7 +3,17 @@
 from datetime import datetime
 
 from django.db.models import (
-    Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value, When,
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import roles
+from .clickwriter import write_click
 from .models import Click, DailySalt, EmployeeProfile, Invitation, Share, TrackedLink
 from .networks import SHAREABLE_NETWORKS, share_intent_url
 from .published import parse_published_url
@@ -200,10 +201,23 @@ def _salt_for(day):
     return salt
 
 
+_day_key_cache = {}
+
+
+def _key_for(day):
+    """The day's HMAC key: the secret keyed by the day's random salt (computed once a day per process)."""
+    salt = _salt_for(day)
+    cached = _day_key_cache.get(day)
+    if cached is None or cached[0] != salt:
+        cached = (salt, hmac.new(settings.VISITOR_KEY_SECRET.encode(), salt.encode(), hashlib.sha256).digest())
+        _day_key_cache.clear()
+        _day_key_cache[day] = cached
+    return cached[1]
+
+
 def visitor_key(ip, user_agent, day):
     """HMAC of IP and user agent under the day's random salt: stable within a day, unlinkable across days."""
-    key = hmac.new(settings.VISITOR_KEY_SECRET.encode(), _salt_for(day).encode(), hashlib.sha256).digest()
-    return hmac.new(key, f"{ip}|{user_agent}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_key_for(day), f"{ip}|{user_agent}".encode(), hashlib.sha256).hexdigest()
 
 
 def is_bot_request(method, user_agent, headers):
@@ -224,12 +238,16 @@ def _domain_of(referrer):
 
 
 def record_click(link_id, *, ip, user_agent, referrer, method, headers, now=None):
-    """Store one request to a tracked link; mark it unique if it is the visitor's first human click today."""
+    """Store one request to a tracked link; mark it unique if it is the visitor's first human click today.
+
+    Every request is kept: a human's first click of the day on a link is inserted as unique (the partial
+    unique constraint settles races between parallel first clicks); any other is inserted as not unique.
+    """
     now = now or timezone.now()
     day = timezone.localdate(now)
     user_agent = (user_agent or "")[:1000]
     bot = is_bot_request(method, user_agent, headers)
-    fields = {
+    values = {
         "link_id": link_id,
         "clicked_at": now,
         "day": day,
@@ -237,13 +255,8 @@ def record_click(link_id, *, ip, user_agent, referrer, method, headers, now=None
         "referrer_domain": _domain_of(referrer or ""),
         "is_bot": bot,
     }
-    if not bot:
-        try:
-            with transaction.atomic():
-                return Click.objects.create(is_unique=True, **fields)
-        except IntegrityError:
-            pass  # this visitor already clicked this link today
-    return Click.objects.create(is_unique=False, **fields)
+    click_id, unique = write_click(values)
+    return Click(id=click_id, is_unique=unique, **values)
 
 
 def forget_old_salts(keep_days=2):

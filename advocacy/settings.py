@@ -320,6 +320,8 @@ POINTS_RULES = {
 }
 # Require passing a basic training capsule before an employee's first share.
 TRAINING_REQUIRED_BEFORE_SHARING = env_bool("TRAINING_REQUIRED_BEFORE_SHARING", False)
+# On PostgreSQL with threaded workers, clicks arriving together share one commit (advocacy/clickwriter.py).
+CLICK_GROUP_COMMIT = env_bool("CLICK_GROUP_COMMIT", True)
 # Secret for the visitor key: an HMAC of IP and user agent under a salt that rotates daily.
 VISITOR_KEY_SECRET = os.environ.get("VISITOR_KEY_SECRET", SECRET_KEY)
 

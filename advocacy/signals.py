@@ -1,6 +1,6 @@
-from allauth.account.models import EmailAddress
 import logging
 
+from allauth.account.models import EmailAddress
 from allauth.account.signals import user_signed_up
 from allauth.socialaccount.signals import social_account_added, social_account_removed, social_account_updated
 from django.conf import settings

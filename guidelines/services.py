@@ -67,8 +67,10 @@ def request_reminders(people_ids, version, requested_by, today=None):
 def send_reminder(reminder_id):
     """E-mail one reminder, in the employee's language; a reminder already sent is not sent again."""
     with transaction.atomic():
-        reminder = (GuideReminder.objects.select_for_update().select_related("employee__profile", "version")
-                    .filter(pk=reminder_id).first())
+        reminder = (
+            GuideReminder.objects.select_for_update(of=("self",))
+            .select_related("employee__profile", "version").filter(pk=reminder_id).first()
+        )
         if reminder is None or reminder.sent_at is not None:
             return False
         employee = reminder.employee

@@ -37,6 +37,17 @@ def redis_reachable():
 
 
 @pytest.fixture
+def click_writer(settings):
+    """Group commit on, and the writer thread stopped (its connection closed) after the test."""
+    from advocacy.clickwriter import _writer
+
+    settings.CLICK_GROUP_COMMIT = True
+    _writer.clicks_written = _writer.groups_written = 0
+    yield _writer
+    _writer.stop()
+
+
+@pytest.fixture
 def needs_postgres():
     require(postgres_configured(), "needs PostgreSQL: set DATABASE_URL=postgres://...")
 
@@ -60,15 +71,19 @@ def _isolated_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # The click writer thread has its own connection, which cannot see a test's uncommitted rows; the
+    # tests that exercise it (transactional ones) turn it on with the `click_writer` fixture.
+    settings.CLICK_GROUP_COMMIT = False
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
-    from advocacy import services
+    from advocacy import services, views
 
     services._salt_cache.clear()
+    views._LINK_CACHE.clear()
     try:
         cache.clear()
     except Exception:  # Redis configured but down: the tests that need it say so themselves

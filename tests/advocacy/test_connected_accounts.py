@@ -1,9 +1,9 @@
 """Follower counts from accounts connected through allauth, else typed in (with the date)."""
 
 import pytest
-from celery.exceptions import Retry
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from allauth.socialaccount.signals import social_account_added, social_account_removed
+from celery.exceptions import Retry
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,7 +11,7 @@ from advocacy.models import NetworkAudience
 from advocacy.services import share_post
 from advocacy.tasks import refresh_all_follower_counts, refresh_follower_count
 from tests import factories
-from tests.network_stub import Reply, network_api  # noqa: F401
+from tests.network_stub import Reply
 
 pytestmark = pytest.mark.django_db
 
@@ -121,8 +121,8 @@ def test_typed_counts_show_when_they_were_typed(client, employee):
 
 
 def test_connected_accounts_never_sign_anyone_in(client, settings, rf):
-    from allauth.socialaccount.models import SocialLogin
     from allauth.core.exceptions import ImmediateHttpResponse
+    from allauth.socialaccount.models import SocialLogin
     from django.contrib.messages.storage.fallback import FallbackStorage
 
     from advocacy.adapters import ConnectOnlySocialAdapter

@@ -37,7 +37,8 @@ def test_x_urls_give_the_status_id(url, post_id):
 
 
 @pytest.mark.parametrize("url, post_id", [
-    ("https://www.facebook.com/permalink.php?story_fbid=123456789012&id=100000000000001", "100000000000001_123456789012"),
+    ("https://www.facebook.com/permalink.php?story_fbid=123456789012&id=100000000000001",
+     "100000000000001_123456789012"),
     ("https://m.facebook.com/story.php?story_fbid=pfbid02AbCdEfGhIjKlMnOp&id=100000000000001",
      "100000000000001_pfbid02AbCdEfGhIjKlMnOp"),
     ("https://www.facebook.com/acme/posts/pfbid0abcdefghijklmnopqrstu", "pfbid0abcdefghijklmnopqrstu"),

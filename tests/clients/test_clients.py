@@ -20,7 +20,6 @@ from advocacy.clients import (
     follower_count,
 )
 from advocacy.clients.base import backoff_delay
-
 from tests.network_stub import Reply
 
 TOKEN = "employee-token-9f8e7d"

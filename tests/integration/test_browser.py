@@ -248,7 +248,9 @@ def test_on_a_phone_an_employee_edits_within_the_guide_copies_the_link_and_uses_
             context.set_default_timeout(TIMEOUT_MS)
             context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
             # Desktop Linux Chromium has no OS share sheet: stand one in that records what it was handed.
-            context.add_init_script("navigator.share = (data) => { window.sharedWith = data; return Promise.resolve(); };")
+            context.add_init_script(
+                "navigator.share = (data) => { window.sharedWith = data; return Promise.resolve(); };"
+            )
             page = context.new_page()
             page.goto(f"{live_server.url}/accounts/login/")
             page.locator("input[name=login]").fill(employee.email)
