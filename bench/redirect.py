@@ -1,13 +1,13 @@
 """Requests per second of the tracked-link redirect `/s/<code>`, beside a bare 302 view, under gunicorn.
 
-
-
+    python -m bench.redirect [--workers N] [--threads 4] [--connections 32] [--duration 10]
+                             [--rounds 2] [--generator auto|wrk|python] [--write]
 
 One gunicorn (`--workers` × `--threads`, as docker-compose.yml runs it) serves both `/s/<code>`
-(look up the link, record a Click, 302) and `/bench/bare/<code>` (the same 302, no database). The two are loaded in turn, bare then
-tracked, `--rounds` times, with the same load generator, so both see the same machine. The figure is
-the ratio tracked / bare; the goal is at least 0.5 with every redirect recorded as a human click.
-See bench/README.md.
+(look up the link, record a Click, 302) and `/bench/bare/<code>` (the same 302, no database). The two
+are loaded in turn, bare then tracked, `--rounds` times, with the same load generator, so both see the
+same machine. The figure is the ratio tracked / bare; the goal is at least 0.5 with every redirect
+recorded as a human click. See bench/README.md.
 """
 
 import argparse
@@ -740,7 +740,8 @@ def main(argv=None):
             f"connections, {arguments.duration} s per run, {arguments.rounds} rounds of bare then tracked after "
             f"{WARMUP_SECONDS} s of warm-up each; load from {generator_note}; the load generator, PostgreSQL and "
             "gunicorn share the machine. Every request has the same IP and a Chrome-on-Windows user agent, so after "
-            "the first one each click takes the repeat-visitor path (a refused unique insert, then a plain one).",
+            "the first one each click takes the repeat-visitor path (the unique insert does nothing, the plain "
+            "one writes).",
             "",
             summary,
             "",
