@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from advocacy.admin import ReadOnlyAdmin
 from advocacy.networks import SHAREABLE_NETWORKS, Network
 
 from .models import Acknowledgement, Capsule, GuideReminder, GuideVersion, QuizQuestion
@@ -54,20 +55,11 @@ class GuideVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Acknowledgement)
-class AcknowledgementAdmin(admin.ModelAdmin):
+class AcknowledgementAdmin(ReadOnlyAdmin):
     list_display = ["employee", "version", "signed_at", "typed_name"]
     list_filter = ["version"]
     search_fields = ["employee__email", "typed_name"]
     list_select_related = ["employee", "version"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class QuizQuestionInline(admin.StackedInline):
@@ -92,19 +84,10 @@ class CapsuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(GuideReminder)
-class GuideReminderAdmin(admin.ModelAdmin):
+class GuideReminderAdmin(ReadOnlyAdmin):
     """The log of reminder e-mails: read-only."""
 
     list_display = ["employee", "version", "day", "sent_at", "requested_by"]
     list_filter = ["day", "version"]
     search_fields = ["employee__email"]
     list_select_related = ["employee", "version", "requested_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -140,6 +140,8 @@ def acknowledgements_review(request):
         "teams": teams, "team": team, "status": status, "statuses": selectors.STATUS_LABELS,
         "may_remind": request.user.has_perm("guidelines.review_acknowledgements") and version is not None,
         "query": request.GET.urlencode(),
+        "filter_params": "".join(f"{name}={value}&" for name, value in [("team", team.pk if team else ""),
+                                                                         ("status", status)] if value),
     })
 
 

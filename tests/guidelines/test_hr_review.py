@@ -136,3 +136,13 @@ def test_the_review_page_is_constant_query(client, company, django_assert_max_nu
         sign_guide(factories.AdvocateFactory(team=factories.TeamFactory()), company["guide"], "Someone")
     with django_assert_max_num_queries(budget):
         client.get(reverse("hr_acknowledgements"))
+
+
+def test_pages_keep_the_filters(client, company):
+    for _ in range(55):
+        factories.UserFactory(team=company["tech"])
+    client.force_login(company["hr"])
+    html = client.get(reverse("hr_acknowledgements"), {"team": company["tech"].pk, "status": "never"}).content.decode()
+    assert f'href="?team={company["tech"].pk}&amp;status=never&amp;page=2"' in html
+    second = client.get(reverse("hr_acknowledgements"), {"team": company["tech"].pk, "status": "never", "page": 2})
+    assert len(second.context["page"].object_list) == 56 - 50

@@ -94,6 +94,14 @@ def https_stub(tmp_path, hosts):
         server.server_close()
 
 
+def log_in(page, live_server, employee):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator("input[name=login]").fill(employee.email)
+    page.locator("input[name=password]").fill(factories.PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
 def test_employee_shares_a_post_and_the_tracked_link_counts_a_click(
     live_server, transactional_db, needs_chromium, settings, monkeypatch, tmp_path
 ):
@@ -143,12 +151,7 @@ def test_employee_shares_a_post_and_the_tracked_link_counts_a_click(
             context.route("**/*", closed_network)
             page = context.new_page()
 
-            # Log in.
-            page.goto(f"{live_server.url}/accounts/login/")
-            page.locator("input[name=login]").fill(employee.email)
-            page.locator("input[name=password]").fill(factories.PASSWORD)
-            page.locator("form button[type=submit]").first.click()
-            page.wait_for_url(f"{live_server.url}/")
+            log_in(page, live_server, employee)
 
             # The post is on the dashboard.
             card = page.get_by_role("article", name=post.title)
@@ -252,11 +255,7 @@ def test_on_a_phone_an_employee_edits_within_the_guide_copies_the_link_and_uses_
                 "navigator.share = (data) => { window.sharedWith = data; return Promise.resolve(); };"
             )
             page = context.new_page()
-            page.goto(f"{live_server.url}/accounts/login/")
-            page.locator("input[name=login]").fill(employee.email)
-            page.locator("input[name=password]").fill(factories.PASSWORD)
-            page.locator("form button[type=submit]").first.click()
-            page.wait_for_url(f"{live_server.url}/")
+            log_in(page, live_server, employee)
             card = page.get_by_role("article", name=post.title)
 
             # Edit before sharing, on X: the guide's check answers as the employee types.
