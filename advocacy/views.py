@@ -262,13 +262,14 @@ def _connectable_networks(request):
     audiences = {audience.network: audience for audience in request.user.audiences.all()}
     rows = []
     for provider in get_social_adapter().list_providers(request):
-        network = PROVIDER_NETWORKS.get(provider.id)
+        # sub_id is what connected accounts store: "linkedin" for LinkedIn's OpenID Connect app.
+        network = PROVIDER_NETWORKS.get(provider.sub_id)
         if network is None:
             continue
         rows.append({
             "network": Network(network),
-            "account": mine.get(provider.id),
-            "audience": audiences.get(network) if provider.id in mine else None,
+            "account": mine.get(provider.sub_id),
+            "audience": audiences.get(network) if provider.sub_id in mine else None,
             "connect_url": provider.get_login_url(request, process="connect", next=reverse("profile")),
         })
     return rows

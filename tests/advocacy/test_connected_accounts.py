@@ -104,6 +104,13 @@ def test_profile_offers_to_connect_configured_networks_and_hides_typed_fields_th
     client.force_login(employee)
     page = client.get(reverse("profile")).content.decode()
     assert "Connect X" in page and "Connect Facebook" in page and "Connect LinkedIn" not in page
+
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [{
+        "provider_id": "linkedin", "name": "LinkedIn", "client_id": "abc", "secret": "def",
+        "settings": {"server_url": "https://www.linkedin.com/oauth"},
+    }]}, **settings.SOCIALACCOUNT_PROVIDERS}
+    page = client.get(reverse("profile")).content.decode()
+    assert "Connect LinkedIn" in page and 'action="/accounts/oidc/linkedin/login/?process=connect' in page
     assert 'name="x"' in page  # not connected yet: typed in
 
     connect_x(employee)
