@@ -12,7 +12,7 @@ from .models import Acknowledgement, Capsule, GuideReminder, GuideVersion, QuizQ
 
 class GuideVersionForm(forms.ModelForm):
     allowed_networks = forms.MultipleChoiceField(
-        label=_("networks allowed"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Networks allowed"), required=False, widget=forms.CheckboxSelectMultiple,
         choices=[(code, Network(code).label) for code in SHAREABLE_NETWORKS],
         help_text=_("None ticked: every network. Sharing elsewhere is blocked."),
     )
