@@ -1,11 +1,12 @@
 """Writing clicks: one durable commit per click, shared between the clicks that arrive together.
 
 Every click is committed before its redirect is answered, so an answered click is never lost. On
-PostgreSQL, with threaded workers (gunicorn gthread), the clicks that arrive while a commit is in flight
-are written together by the process's writer thread in one transaction: two multi-row statements and one
-commit for the whole group (group commit). A click still waits only for its own group's commit; it just
-shares it. With one thread per worker, or on SQLite, each click is written on its own, in one statement
-where the database allows it.
+PostgreSQL with CLICK_GROUP_COMMIT (for threaded workers: gunicorn gthread, as docker-compose.yml runs
+it), clicks go through the process's writer thread, which writes those that arrived while a commit was
+in flight together, in one transaction: two multi-row statements and one commit for the whole group
+(group commit). A click still waits for its own group's commit; it just shares it. With sync workers
+there is nothing to share: set CLICK_GROUP_COMMIT=0 and each click is written by its request in one
+statement (a data-modifying CTE). On SQLite a repeat click is two statements.
 
 Uniqueness ("the visitor's first human click on this link today") is settled by the database: each
 human click is first offered as unique with `ON CONFLICT DO NOTHING` against the partial unique
@@ -29,8 +30,14 @@ logger = logging.getLogger(__name__)
 COLUMNS = ["link_id", "clicked_at", "day", "visitor_key", "referrer_domain", "is_bot", "is_unique"]
 # A group never holds more than this many clicks (one statement's worth of parameters stays small).
 MAX_GROUP = 200
-# How long a request waits for its group's commit before writing its click itself.
+# How long a request waits for the writer to take its click before writing it itself, and then, once
+# taken, for the writer's commit.
 WAIT_SECONDS = 10
+TAKEN_WAIT_SECONDS = 60
+
+
+class _Unconfirmed(Exception):
+    """The writer has the click but has not committed yet: it must not be written a second time."""
 
 
 def _params(values, unique):
@@ -62,7 +69,9 @@ def write_group(group):
     """Write clicks (dicts of column values, without is_unique) in one transaction; [(id, unique)] in order."""
     results = [None] * len(group)
     with transaction.atomic(), connection.cursor() as cursor:
-        humans = [index for index, values in enumerate(group) if not values["is_bot"]]
+        # In key order, so two groups offering the same visitors' first clicks cannot deadlock.
+        humans = sorted((index for index, values in enumerate(group) if not values["is_bot"]),
+                        key=lambda index: (group[index]["link_id"], group[index]["visitor_key"]))
         if humans:
             sql, params = _insert([_params(group[index], True) for index in humans])
             cursor.execute(sql + " ON CONFLICT DO NOTHING RETURNING id, link_id, day, visitor_key", params)
@@ -118,12 +127,33 @@ def _with_reconnect(write, *args):
         return write(*args)
 
 
+QUEUED, TAKEN, ABANDONED = "queued", "taken", "abandoned"
+
+
 @dataclass
 class _Pending:
     values: dict
     done: threading.Event = field(default_factory=threading.Event)
     result: tuple | None = None
     error: BaseException | None = None
+    # Who writes the click, decided once under the lock: the writer takes it, or the request, tired of
+    # waiting, abandons it to write it itself; never both, so a click is never written twice.
+    state: str = QUEUED
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take(self):
+        with self.lock:
+            if self.state == QUEUED:
+                self.state = TAKEN
+                return True
+            return False
+
+    def abandon(self):
+        with self.lock:
+            if self.state == QUEUED:
+                self.state = ABANDONED
+                return True
+            return False
 
 
 class _GroupCommitWriter:
@@ -143,7 +173,11 @@ class _GroupCommitWriter:
         pending = _Pending(values)
         self._queue.put(pending)
         if not pending.done.wait(WAIT_SECONDS):
-            raise TimeoutError("the click writer did not answer")
+            if pending.abandon():  # the writer has not taken it: this request writes it instead
+                raise TimeoutError("the click writer did not take the click in time")
+            # The writer has it in a transaction: it will be written (or fail) once, by the writer.
+            if not pending.done.wait(TAKEN_WAIT_SECONDS):
+                raise _Unconfirmed("the click writer is still writing this click")
         if pending.error is not None:
             raise pending.error
         return pending.result
@@ -172,7 +206,7 @@ class _GroupCommitWriter:
             if first is None:
                 connection.close()
                 return
-            group = [first]
+            group = [first] if first.take() else []
             while len(group) < MAX_GROUP:
                 try:
                     pending = self._queue.get_nowait()
@@ -181,7 +215,10 @@ class _GroupCommitWriter:
                 if pending is None:
                     self._queue.put(None)  # stop after this group
                     break
-                group.append(pending)
+                if pending.take():  # not abandoned by a request that stopped waiting
+                    group.append(pending)
+            if not group:
+                continue
             try:
                 close_old_connections()
                 results = _with_reconnect(write_group, [pending.values for pending in group])
@@ -206,6 +243,8 @@ def write_click(values):
     if settings.CLICK_GROUP_COMMIT and connection.vendor == "postgresql":
         try:
             return _writer.write(values)
+        except _Unconfirmed:
+            raise  # the writer will write it: writing it here too would count it twice
         except Exception:  # the writer could not: this request writes its own click
             logger.warning("click writer failed; writing the click directly", exc_info=True)
     return _with_reconnect(_write_alone, values)
