@@ -33,6 +33,9 @@ _FB_PATHS = [
     re.compile(r"^/reel/([0-9]{5,25})(?:/|$)"),
 ]
 _FB_ID = re.compile(r"^(?:[0-9]{5,25}|pfbid[0-9A-Za-z]{10,80})$")
+_FB_OWNER = re.compile(r"^[0-9]{1,25}$")
+# What the share keeps (see Share.published_url and Share.published_post_id).
+MAX_URL_LENGTH, MAX_POST_ID_LENGTH = 500, 120
 _URN_TYPES = {"activity": "activity", "share": "share", "ugcpost": "ugcPost"}
 
 
@@ -57,7 +60,7 @@ def _facebook_id(parts):
     query = parse_qs(parts.query)
     story, owner = query.get("story_fbid", [""])[0], query.get("id", [""])[0]
     if parts.path.rstrip("/") in ("/permalink.php", "/story.php") and _FB_ID.match(story):
-        return f"{owner}_{story}" if owner.isdigit() else story
+        return f"{owner}_{story}" if _FB_OWNER.match(owner) else story
     fbid = query.get("fbid", [""])[0]
     if parts.path.rstrip("/") in ("/photo", "/photo.php") and _FB_ID.match(fbid):
         return fbid
@@ -88,8 +91,6 @@ def parse_published_url(network, url):
             _("This is not a %(network)s link. Paste the address of the post you published on %(network)s.")
             % {"network": Network(network).label}
         )
-    if len(url) > 500:
-        raise ValidationError(_("This address is too long."))
     post_id = _EXTRACTORS[network](parts)
     if not post_id:
         raise ValidationError(
@@ -98,4 +99,7 @@ def parse_published_url(network, url):
         )
     # Facebook's permalink.php and story.php carry the post in the query; elsewhere the query is tracking noise.
     query = f"?{parts.query}" if network == Network.FACEBOOK and parts.query else ""
-    return f"https://{host}{parts.path}{query}", post_id
+    published_url = f"https://{host}{parts.path}{query}"
+    if len(published_url) > MAX_URL_LENGTH or len(post_id) > MAX_POST_ID_LENGTH:
+        raise ValidationError(_("This address is too long."))
+    return published_url, post_id

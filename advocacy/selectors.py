@@ -33,15 +33,19 @@ def lineage_ids(team_id):
     return found
 
 
-def feed_for(user, now=None):
-    """Live, approved posts targeted at `user`, in their language first, newest first."""
+def shareable_posts_for(user, now=None):
+    """Live, approved posts targeted at `user` (at their team or a team above it, or at everyone)."""
     profile = user.profile
-    language = profile.language or ""
     targets = Post.target_teams.through.objects.filter(post_id=OuterRef("pk"))
     my_teams = lineage_ids(profile.team_id) if profile.team_id else []
+    return Post.objects.live(now).filter(~Exists(targets) | Exists(targets.filter(team_id__in=my_teams)))
+
+
+def feed_for(user, now=None):
+    """Live, approved posts targeted at `user`, in their language first, newest first."""
+    language = user.profile.language or ""
     return (
-        Post.objects.live(now)
-        .filter(~Exists(targets) | Exists(targets.filter(team_id__in=my_teams)))
+        shareable_posts_for(user, now)
         .select_related("campaign")
         .prefetch_related(
             Prefetch("variants", queryset=PostVariant.objects.order_by("network")),

@@ -20,6 +20,7 @@ from .clickwriter import write_click
 from .models import Click, DailySalt, EmployeeProfile, Invitation, Share, TrackedLink
 from .networks import SHAREABLE_NETWORKS, share_intent_url
 from .published import parse_published_url
+from .selectors import shareable_posts_for
 
 logger = logging.getLogger(__name__)
 
@@ -117,8 +118,7 @@ def share_post(employee, post, network, text=None):
     same post on the same network again reuses the share and its link (no double points) and keeps the
     latest text.
     """
-    from content_library.models import Post
-    from guidelines.rules import check_share_text
+    from guidelines.rules import check_share_text, normalise_newlines
     from guidelines.selectors import current_version, sharing_gate, training_gate
     from rewards.services import award_for_share
 
@@ -133,11 +133,11 @@ def share_post(employee, post, network, text=None):
     training = training_gate(employee)
     if training:
         raise ShareRefused(training, action_url="/guide/capsules/")
-    if not Post.objects.live().filter(pk=post.pk).exists():
-        raise ShareRefused(_("This post is no longer available for sharing."))
+    if not shareable_posts_for(employee).filter(pk=post.pk).exists():
+        raise ShareRefused(_("This post is not available for you to share."))
 
-    approved_text = post.text_for(network).strip()
-    final_text = approved_text if text is None else text.strip()
+    approved_text = normalise_newlines(post.text_for(network)).strip()
+    final_text = approved_text if text is None else normalise_newlines(text).strip()
     if final_text != approved_text and not post.allow_edit:
         raise ShareRefused(_("This post must be shared with its approved text."))
     with transaction.atomic():

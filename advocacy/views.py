@@ -67,10 +67,12 @@ def _wants_json(request):
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _shareable_post(post_id, network):
+def _shareable_post(post_id, network, user=None):
+    """The post, if it exists (and, given `user`, is live and targeted at them); else a 404."""
     if network not in SHAREABLE_NETWORKS:
         raise Http404
-    return get_object_or_404(Post, pk=post_id)
+    posts = selectors.shareable_posts_for(user) if user is not None else Post.objects.all()
+    return get_object_or_404(posts, pk=post_id)
 
 
 @login_required
@@ -132,9 +134,7 @@ def _render_composer(request, post, network, text, check, status=200):
 @require_GET
 def compose(request, post_id, network):
     """Edit the text before sharing, checked live against the usage guide's rules."""
-    post = _shareable_post(post_id, network)
-    if not Post.objects.live().filter(pk=post.pk).exists():
-        raise Http404
+    post = _shareable_post(post_id, network, request.user)
     text = post.text_for(network)
     check = check_share_text(text, network, _placeholder_link(), current_version())
     return _render_composer(request, post, network, text, check)
@@ -144,7 +144,7 @@ def compose(request, post_id, network):
 @require_POST
 def check_text(request, post_id, network):
     """The live check of the composer: length and the guide's findings, as JSON."""
-    _shareable_post(post_id, network)
+    _shareable_post(post_id, network, request.user)
     text = request.POST.get("text", "")
     if len(text) > MAX_SHARE_TEXT:
         return JsonResponse({"error": _("This text is too long to share anywhere.")}, status=400)

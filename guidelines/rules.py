@@ -90,9 +90,14 @@ def hashtags_in(text):
     return HASHTAG_IN_TEXT_RE.findall(text or "")
 
 
+def normalise_newlines(text):
+    """Browsers post a textarea's line breaks as CRLF; the texts we store and count use LF."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def check_share_text(text, network, link, version):
     """Check `text` (to be shared on `network` with `link`) against `version` of the guide (may be None)."""
-    text = text or ""
+    text = normalise_newlines(text)
     length, limit = text_length(network, text, link)
     findings = []
     if limit is not None and length > limit:

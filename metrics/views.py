@@ -35,7 +35,7 @@ def _team_from(request):
     team_id = request.GET.get("team")
     if not team_id:
         return None
-    if not team_id.isdigit():
+    if not (team_id.isascii() and team_id.isdigit()):
         raise Http404
     try:
         return Team.objects.get(pk=int(team_id))

@@ -125,3 +125,24 @@ def test_refusals_come_back_as_json_for_the_page_script(client, live_post):
     response = client.post(reverse("share", args=[live_post.pk, "other"]), HTTP_ACCEPT="application/json")
     assert response.status_code == 403
     assert json.loads(response.content)["error"] == "Join the advocacy program to share posts."
+
+
+def test_line_breaks_typed_in_a_browser_are_the_approved_texts_line_breaks(client, employee):
+    locked = factories.PostFactory(allow_edit=False, texts={"x": "First line\nsecond line"})
+    client.force_login(employee)
+    response = client.post(reverse("share", args=[locked.pk, "x"]), {"text": "First line\r\nsecond line"})
+    assert response.status_code == 302  # the same text, as a browser sends it
+    assert Share.objects.get().text == "First line\nsecond line"
+    check = client.post(reverse("check_text", args=[locked.pk, "x"]), {"text": "a\r\nb"}).json()
+    assert check["length"] == len("a\nb") + 1 + 23
+
+
+def test_posts_targeted_at_other_teams_cannot_be_composed_or_shared(client, employee):
+    elsewhere = factories.PostFactory(targets=[factories.TeamFactory(name="Somewhere else")])
+    client.force_login(employee)
+    assert client.get(reverse("compose", args=[elsewhere.pk, "x"])).status_code == 404
+    assert client.post(reverse("check_text", args=[elsewhere.pk, "x"]), {"text": "a"}).status_code == 404
+    response = client.post(reverse("share", args=[elsewhere.pk, "other"]), HTTP_ACCEPT="application/json")
+    assert response.status_code == 403
+    assert response.json()["error"] == "This post is not available for you to share."
+    assert not Share.objects.exists() and not TrackedLink.objects.exists()

@@ -116,3 +116,18 @@ def test_nobody_can_paste_a_link_on_someone_elses_share(client, employee, live_p
     assert response.status_code == 404
     share.refresh_from_db()
     assert share.published_post_id == ""
+
+
+@pytest.mark.parametrize("network, url", [
+    ("facebook", "https://www.facebook.com/permalink.php?story_fbid=123456789012&id=" + "1" * 400),
+    ("facebook", "https://www.facebook.com/permalink.php?story_fbid=123456789012&id=１２３"),
+    ("x", "http://x.com/ana/status/1857000000000000001?" + "a" * 470),
+])
+def test_overlong_or_odd_links_are_refused_or_kept_within_the_columns(network, url):
+    try:
+        published_url, post_id = parse_published_url(network, url)
+    except ValidationError as error:
+        assert error.messages == ["This address is too long."]
+    else:
+        assert len(published_url) <= 500 and len(post_id) <= 120
+        assert post_id.isascii()

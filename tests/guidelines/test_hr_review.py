@@ -146,3 +146,11 @@ def test_pages_keep_the_filters(client, company):
     assert f'href="?team={company["tech"].pk}&amp;status=never&amp;page=2"' in html
     second = client.get(reverse("hr_acknowledgements"), {"team": company["tech"].pk, "status": "never", "page": 2})
     assert len(second.context["page"].object_list) == 56 - 50
+
+
+@pytest.mark.parametrize("value", ["²", "１", "-1", "1e3"])
+def test_odd_team_numbers_are_a_404_not_a_500(client, company, value):
+    client.force_login(company["hr"])
+    assert client.get(reverse("hr_acknowledgements"), {"team": value}).status_code == 404
+    assert client.get(reverse("hr_acknowledgements"), {"team": value, "format": "csv"}).status_code == 404
+    assert client.post(reverse("hr_send_reminders") + f"?team={value}").status_code == 404
