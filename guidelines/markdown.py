@@ -2,8 +2,8 @@
 written into the text ever reaches a page), and compared block by block between guide versions."""
 
 import difflib
-import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import markdown as markdown_lib
 import nh3
@@ -26,9 +26,71 @@ def render_markdown(text):
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
 
 
+_VOID_TAGS = {"br", "hr", "img", "wbr", "input", "col", "area", "base", "embed", "link", "meta", "source", "track"}
+
+
+class _TopLevelSplitter(HTMLParser):
+    """Cuts rendered HTML into its top-level elements (paragraphs, headings, whole lists, tables…)."""
+
+    def __init__(self, html):
+        super().__init__(convert_charrefs=False)
+        self.html = html
+        self.line_starts = [0]
+        for line in html.splitlines(keepends=True):
+            self.line_starts.append(self.line_starts[-1] + len(line))
+        self.depth = 0
+        self.start = None
+        self.spans = []
+
+    def _offset(self):
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def _close(self, end):
+        self.spans.append((self.start, end))
+        self.start = None
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth == 0:
+            self.start = self._offset()
+        if tag in _VOID_TAGS:
+            if self.depth == 0:
+                self._close(self._offset() + len(self.get_starttag_text()))
+        else:
+            self.depth += 1
+
+    def handle_startendtag(self, tag, attrs):
+        if self.depth == 0:
+            self.start = self._offset()
+            self._close(self.start + len(self.get_starttag_text()))
+
+    def handle_endtag(self, tag):
+        if tag in _VOID_TAGS or self.depth == 0:
+            return
+        self.depth -= 1
+        if self.depth == 0:
+            end = self.html.index(">", self._offset()) + 1
+            self._close(end)
+
+    def split(self):
+        """Every top-level element, and any bare text between them (what the sanitiser left of a removed
+        tag), in order: nothing of the text is left out."""
+        self.feed(self.html)
+        self.close()
+        pieces, position = [], 0
+        for start, end in self.spans:
+            if self.html[position:start].strip():
+                pieces.append(self.html[position:start].strip())
+            pieces.append(self.html[start:end])
+            position = end
+        if self.html[position:].strip():
+            pieces.append(self.html[position:].strip())
+        return pieces
+
+
 def blocks(text):
-    """The text's paragraphs, lists and headings: Markdown blocks separated by blank lines."""
-    return [block.strip() for block in re.split(r"\n\s*\n", (text or "").strip()) if block.strip()]
+    """The text rendered whole (so numbered lists and reference links work), cut into top-level blocks."""
+    return _TopLevelSplitter(str(render_markdown(text))).split()
 
 
 @dataclass
@@ -45,5 +107,5 @@ def compare(previous_text, current_text):
         if tag in ("replace", "insert"):
             changed.update(range(j1, j2))
         if tag in ("replace", "delete"):
-            removed.extend(render_markdown(block) for block in old[i1:i2])
-    return [Block(render_markdown(block), index in changed) for index, block in enumerate(new)], removed
+            removed.extend(mark_safe(block) for block in old[i1:i2])  # noqa: S308 - sanitised blocks
+    return [Block(mark_safe(block), index in changed) for index, block in enumerate(new)], removed  # noqa: S308

@@ -172,3 +172,16 @@ class _Output:
 
     def flush(self):
         pass
+
+
+def test_the_guide_is_rendered_whole_even_when_changes_are_marked(client, employee):
+    first = publish(1, "1. Uno\n\n2. Dos\n\nVer la [política][p].\n\n[p]: https://www.example.com/politica",
+                    days_ago=30)
+    sign_guide(employee, first, "Ana Pérez")
+    publish(2, "1. Uno\n\n2. Dos y tres\n\nVer la [política][p].\n\n[p]: https://www.example.com/politica")
+    client.force_login(employee)
+    html = client.get(reverse("guide")).content.decode()
+    current = html.split("removed since the version you signed")[0]
+    assert current.count("<ol>") == 1  # one list, numbered 1 and 2, not two lists starting at 1
+    assert '<a href="https://www.example.com/politica"' in html and "[p]:" not in html
+    assert "Dos y tres" in html.split("data-changed")[1]
