@@ -5,6 +5,7 @@ typed one; where a network will not say (no permission, a revoked token), the la
 """
 
 import logging
+from datetime import timedelta
 
 from allauth.socialaccount.models import SocialToken
 from django.utils import timezone
@@ -25,15 +26,45 @@ def refresh_connected_followers(social_account):
     network = PROVIDER_NETWORKS.get(social_account.provider)
     if network is None:
         return None
-    token = SocialToken.objects.filter(account=social_account).order_by("-id").first()
-    if token is None or (token.expires_at and token.expires_at <= timezone.now()):
-        raise clients.TokenRevoked("no valid token for this connected account")
-    count = clients.follower_count(network, token.token)
+    count = clients.follower_count(network, _valid_token(social_account, network))
     NetworkAudience.objects.update_or_create(
         employee_id=social_account.user_id, network=network,
         defaults={"followers": count, "source": NetworkAudience.Source.CONNECTED, "updated_at": timezone.now()},
     )
     return count
+
+
+# Refresh a little before the network's deadline, so a token does not expire between here and the call.
+EXPIRY_MARGIN = timedelta(minutes=2)
+
+
+def _valid_token(social_account, network):
+    """The account's access token; an expired X token is renewed with its refresh token (X's last two
+    hours; `offline.access` gives a refresh token). Raises TokenRevoked when there is no usable token."""
+    token = SocialToken.objects.filter(account=social_account).order_by("-id").first()
+    if token is None:
+        raise clients.TokenRevoked("no token for this connected account")
+    if token.expires_at is None or token.expires_at > timezone.now() + EXPIRY_MARGIN:
+        return token.token
+    if network == Network.X and token.token_secret:  # allauth keeps an OAuth 2 refresh token there
+        return _renew_x_token(token)
+    raise clients.TokenRevoked("the connected account's token has expired: the employee must reconnect")
+
+
+def _renew_x_token(token):
+    from allauth.socialaccount.adapter import get_adapter
+
+    app = token.app or get_adapter().get_app(None, provider="twitter_oauth2")  # a database app, or settings
+    with clients.XClient("") as client:
+        try:
+            answer = client.refreshed_token(token.token_secret, app.client_id, app.secret)
+        except clients.RequestRejected as refused:  # a refresh token revoked or already used
+            raise clients.TokenRevoked(str(refused)) from refused
+    token.token = answer["access_token"]
+    token.token_secret = answer.get("refresh_token") or token.token_secret
+    token.expires_at = timezone.now() + timedelta(seconds=int(answer.get("expires_in") or 7200))
+    token.save(update_fields=["token", "token_secret", "expires_at"])
+    return token.token
 
 
 def forget_connection(social_account):

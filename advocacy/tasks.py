@@ -9,8 +9,10 @@ from .services import forget_old_salts
 
 logger = logging.getLogger(__name__)
 
-# The longest a rate-limited refresh waits before trying again (LinkedIn's daily limits reset at midnight).
-MAX_RATE_LIMIT_WAIT = 24 * 3600
+# The longest a rate-limited refresh waits before trying again. Kept under the Redis broker's visibility
+# timeout (an hour by default), past which a waiting task would be handed out a second time; a limit
+# that lasts longer (LinkedIn's reset at midnight) is met by the next retries or the next daily refresh.
+MAX_RATE_LIMIT_WAIT = 50 * 60
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

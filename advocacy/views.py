@@ -125,6 +125,7 @@ def _render_composer(request, post, network, text, check, status=200):
         "check": check,
         "version": version,
         "composer_networks": [Network(code) for code in SHAREABLE_NETWORKS],
+        "takes_text": next((target.takes_text for target in SHARE_TARGETS if target.network == network), True),
         "gate": sharing_gate(request.user),
         "profile": request.user.profile,
     }, status=status)
@@ -145,6 +146,8 @@ def compose(request, post_id, network):
 def check_text(request, post_id, network):
     """The live check of the composer: length and the guide's findings, as JSON."""
     _shareable_post(post_id, network, request.user)
+    if not request.user.profile.is_advocate:
+        return JsonResponse({"error": _("Join the advocacy program to share posts.")}, status=403)
     text = request.POST.get("text", "")
     if len(text) > MAX_SHARE_TEXT:
         return JsonResponse({"error": _("This text is too long to share anywhere.")}, status=400)

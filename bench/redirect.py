@@ -305,7 +305,9 @@ def free_port():
 
 def configure_environment(port):
     """The production-like settings both the runner and gunicorn read (see the README's table)."""
-    os.environ["DATABASE_URL"] = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    # Its own variable, never the app's DATABASE_URL: the bench writes a post, a user and clicks, and
+    # empties its link's clicks; it refuses a database whose name does not end in "_bench".
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
     os.environ["REDIS_URL"] = os.environ.get("REDIS_URL", DEFAULT_REDIS_URL)
     os.environ["DEBUG"] = "0"
     os.environ["SECRET_KEY"] = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)
@@ -313,7 +315,9 @@ def configure_environment(port):
     os.environ["SITE_URL"] = f"http://{HOST}:{port}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     if not os.environ["DATABASE_URL"].startswith(("postgres://", "postgresql://")):
-        raise SystemExit("bench.redirect measures PostgreSQL: DATABASE_URL must be a postgres:// URL.")
+        raise SystemExit("bench.redirect measures PostgreSQL: BENCH_DATABASE_URL must be a postgres:// URL.")
+    if not urlsplit(os.environ["DATABASE_URL"]).path.rstrip("/").endswith("_bench"):
+        raise SystemExit("bench.redirect writes into its database: BENCH_DATABASE_URL must name one ending in _bench.")
 
 
 def ensure_database(database_url):
@@ -733,7 +737,7 @@ def main(argv=None):
             f"- **Machine**: {machine['cpu']}, {machine['memory']}, {machine['os']}; 1-minute load average "
             f"{load_before:.2f} before the run (anything else running shares the CPUs with both targets)",
             f"- **Software**: {machine['software']}",
-            f"- **Command**: `{command}` (DATABASE_URL `{_redacted(os.environ['DATABASE_URL'])}`, "
+            f"- **Command**: `{command}` (BENCH_DATABASE_URL `{_redacted(os.environ['DATABASE_URL'])}`, "
             f"REDIS_URL `{_redacted(os.environ['REDIS_URL']) or 'none'}`)",
             f"- **Set-up**: gunicorn {arguments.workers} workers × {arguments.threads} thread(s) "
             f"({'sync' if arguments.threads == 1 else 'gthread'}), DEBUG=0; {arguments.connections} "

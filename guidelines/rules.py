@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import asdict, dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from advocacy.networks import Network, text_length
 
@@ -124,7 +125,8 @@ def check_share_text(text, network, link, version):
             "Add #%(tag)s so readers know you work here."
         ) % {"tag": version.disclosure_hashtag}))
     if version.max_hashtags is not None and len(tags) > version.max_hashtags:
-        findings.append(Finding("hashtags", WARN, _(
-            "%(count)s hashtags: the usage guide recommends at most %(max)s."
+        findings.append(Finding("hashtags", WARN, ngettext(
+            "%(count)s hashtags: the usage guide recommends at most %(max)s.",
+            "%(count)s hashtags: the usage guide recommends at most %(max)s.", len(tags),
         ) % {"count": len(tags), "max": version.max_hashtags}))
     return TextCheck(length, limit, findings)

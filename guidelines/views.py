@@ -10,8 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from advocacy.exports import text_cell
 from advocacy.models import Team
 
 from . import selectors
@@ -154,7 +156,8 @@ def _review_csv(people, version):
     for person in people.iterator():
         team = person.profile.team
         writer.writerow([
-            person.email, person.get_full_name(), team.name if team else "", person.last_version or "",
+            text_cell(person.email), text_cell(person.get_full_name()), text_cell(team.name if team else ""),
+            person.last_version or "",
             person.last_signed_at.isoformat() if person.last_signed_at else "", person.status,
             version.version if version else "",
         ])
@@ -171,10 +174,14 @@ def send_reminders(request):
     if version is None:
         raise Http404
     team = _team_filter(request, None)
-    people = selectors.signature_statuses(version, None, team).exclude(status=selectors.CURRENT)
+    # Only program members: the guide is what they need to share; nobody is pushed into the program.
+    people = (selectors.signature_statuses(version, None, team).exclude(status=selectors.CURRENT)
+              .filter(selectors.in_the_program()))
     queued = request_reminders(people.values_list("id", flat=True), version, request.user)
-    messages.success(request, _("%(count)s reminder(s) sent. Those already reminded today were skipped.")
-                     % {"count": queued})
+    messages.success(request, ngettext(
+        "%(count)s reminder sent. Those already reminded today were skipped.",
+        "%(count)s reminders sent. Those already reminded today were skipped.", queued,
+    ) % {"count": queued})
     return redirect(reverse("hr_acknowledgements") + (f"?team={team.pk}" if team else ""))
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from advocacy.exports import text_cell
 from advocacy.models import Team
 
 from .selectors import Month, monthly_report, report_months
@@ -82,12 +83,13 @@ def _as_csv(report):
     writer.writerow(["top_contributors", "rank", "employee", "team", "points", "shares", "clicks"])
     for row in report.top_contributors:
         team = row["employee"].profile.team
-        writer.writerow(["top_contributors", row["rank"], row["employee"].email, team.name if team else "",
-                         row["points"], row["shares"], row["clicks"]])
+        writer.writerow(["top_contributors", row["rank"], text_cell(row["employee"].email),
+                         text_cell(team.name if team else ""), row["points"], row["shares"], row["clicks"]])
     writer.writerow([])
     writer.writerow(["top_content", "rank", "post_id", "title", "clicks", "shares"])
     for row in report.top_content:
-        writer.writerow(["top_content", row["rank"], row["post"].pk, row["post"].title, row["clicks"], row["shares"]])
+        writer.writerow(["top_content", row["rank"], row["post"].pk, text_cell(row["post"].title), row["clicks"],
+                         row["shares"]])
     return response
 
 

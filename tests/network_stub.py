@@ -75,6 +75,11 @@ class ScriptedHandler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up waiting, as the timeout tests intend
 
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)  # the form itself is not scripted on; its headers are recorded
+        self.do_GET()
+
     def log_message(self, format, *args):
         pass
 

@@ -133,6 +133,24 @@ class NetworkClient:
             )
         return payload
 
+    def post_form(self, path: str, data: dict, auth: tuple[str, str] | None = None) -> dict:
+        """POST a form to `path` once (not retried: such calls are not always safe to repeat); the JSON
+        object answered. With `auth`, HTTP Basic replaces the bearer token."""
+        url = getattr(settings, self.base_url_setting) + path
+        headers = {**self.request_headers(), **({"Authorization": None} if auth else {})}
+        try:
+            response = self.session.post(url, data=data, auth=auth, headers=headers,
+                                         timeout=settings.NETWORK_API_TIMEOUT)
+        except RETRIED_FAILURES as error:
+            raise Unavailable(f"{self.name} did not answer {path} ({type(error).__name__})") from error
+        if response.status_code >= 500:
+            raise Unavailable(f"{self.name} did not answer {path} (HTTP {response.status_code})")
+        payload = _json_object(response)
+        self.raise_for_error(response, payload)
+        if payload is None:
+            raise BadPayload(f"{self.name} answered {path} with a body that is not a JSON object")
+        return payload
+
     def request_headers(self) -> dict:
         """Headers added to every request, read from the settings at call time."""
         return {}

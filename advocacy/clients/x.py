@@ -33,6 +33,20 @@ class XClient(NetworkClient):
             raise BadPayload("X's answer lacks data.public_metrics.followers_count") from error
         return require_count(count, "X's followers_count")
 
+    def refreshed_token(self, refresh_token: str, client_id: str, client_secret: str = "") -> dict:
+        """A new access token for the refresh token of an `offline.access` connection: X's answer, with
+        `access_token`, `refresh_token` (rotated: keep the new one) and `expires_in` (seconds).
+
+        https://docs.x.com/fundamentals/authentication/oauth-2-0/user-access-token: `POST /2/oauth2/token`
+        with `grant_type=refresh_token`; a confidential client authenticates with HTTP Basic (client id and
+        secret), a public one sends its `client_id`. Sent once, never retried: the refresh token rotates.
+        """
+        data = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": client_id}
+        payload = self.post_form("/2/oauth2/token", data, auth=(client_id, client_secret) if client_secret else None)
+        if not payload.get("access_token"):
+            raise BadPayload("X's token answer lacks access_token")
+        return payload
+
     def error_detail(self, payload: dict | None) -> str:
         if not payload:
             return ""

@@ -44,6 +44,19 @@
     field.addEventListener("focus", () => field.select());
   });
 
+  // Networks whose share window takes only the link (Facebook): the text goes to the clipboard as the
+  // window opens, so the employee can paste it. The form still submits as usual.
+  document.querySelectorAll("form[data-copy-text], form[data-copy-text-from]").forEach((form) => {
+    form.addEventListener("submit", () => {
+      const source = form.dataset.copyTextFrom && document.getElementById(form.dataset.copyTextFrom);
+      const text = source ? source.value : form.dataset.copyText;
+      if (text && navigator.clipboard) {
+        navigator.clipboard.writeText(text).then(
+          () => notify(toastEl ? toastEl.dataset.textCopied : "Copied"), () => {});
+      }
+    });
+  });
+
   // "Copy link": record the share, put text + tracked link on the clipboard.
   document.querySelectorAll("form[data-share-copy]").forEach((form) => {
     form.addEventListener("submit", async (event) => {

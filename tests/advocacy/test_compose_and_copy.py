@@ -106,7 +106,9 @@ def test_copy_link_without_script_shows_the_text_and_tracked_link(client, employ
     response = client.post(reverse("share", args=[live_post.pk, "other"]))
     assert response.status_code == 200
     link = TrackedLink.objects.get(network="other")
-    assert link.short_url in response.content.decode()
+    html = response.content.decode()
+    assert link.short_url in html
+    assert html.split("<title>")[1].split("</title>")[0].startswith("Copy the text and link ·")
     assert Share.objects.get().network == "other"
 
 
@@ -146,3 +148,12 @@ def test_posts_targeted_at_other_teams_cannot_be_composed_or_shared(client, empl
     assert response.status_code == 403
     assert response.json()["error"] == "This post is not available for you to share."
     assert not Share.objects.exists() and not TrackedLink.objects.exists()
+
+
+def test_facebook_takes_only_the_link_so_the_text_is_offered_for_pasting(client, employee, live_post):
+    client.force_login(employee)
+    html = client.get(reverse("compose", args=[live_post.pk, "facebook"])).content.decode()
+    assert "Facebook's share window takes only the link. Your text is copied when you share" in html
+    assert 'data-copy-text-from="compose-text"' in html
+    dashboard = client.get("/").content.decode()
+    assert f'action="/posts/{live_post.pk}/share/facebook/" method="post" target="_blank" data-copy-text=' in dashboard

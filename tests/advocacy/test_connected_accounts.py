@@ -144,3 +144,34 @@ def test_connected_accounts_never_sign_anyone_in(client, settings, rf):
     assert not ConnectOnlySocialAdapter(request).is_open_for_signup(request, login)
     login.state = {"process": "connect"}
     ConnectOnlySocialAdapter(request).pre_social_login(request, login)  # connecting is fine
+
+
+def test_an_expired_x_token_is_renewed_with_its_refresh_token(employee, network_api):
+    account = connect_x(employee, token="old-token")
+    SocialApp.objects.filter(provider="twitter_oauth2").update(secret="app-secret")
+    SocialToken.objects.filter(account=account).update(
+        token_secret="refresh-1", expires_at=timezone.now() - timezone.timedelta(hours=20))
+    network_api.script("/2/oauth2/token", Reply(200, {
+        "token_type": "bearer", "expires_in": 7200, "access_token": "new-token", "scope": "users.read tweet.read "
+        "offline.access", "refresh_token": "refresh-2"}))
+    network_api.script(ME, x_me(321))
+
+    assert refresh_follower_count.delay(account.pk).get() == 321
+    [renewal] = network_api.requests_to("/2/oauth2/token")
+    assert renewal.headers["authorization"].startswith("Basic ")  # a confidential client authenticates
+    assert network_api.requests_to(ME)[0].headers["authorization"] == "Bearer new-token"
+    token = SocialToken.objects.get(account=account)
+    assert (token.token, token.token_secret) == ("new-token", "refresh-2")
+    assert token.expires_at > timezone.now() + timezone.timedelta(hours=1)
+
+
+def test_a_refused_refresh_keeps_the_last_count(employee, network_api):
+    NetworkAudience.objects.create(employee=employee, network="x", followers=80, source="connected")
+    account = connect_x(employee)
+    SocialToken.objects.filter(account=account).update(
+        token_secret="used-up", expires_at=timezone.now() - timezone.timedelta(hours=1))
+    network_api.script("/2/oauth2/token", Reply(400, {"error": "invalid_request",
+                                                      "error_description": "Value passed for the token was invalid."}))
+    assert refresh_follower_count.delay(account.pk).get() is None
+    assert NetworkAudience.objects.get(employee=employee, network="x").followers == 80
+    assert not network_api.requests_to(ME)

@@ -112,7 +112,7 @@ def test_reminders_go_to_those_not_current_once_a_day_in_their_language(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("hr_send_reminders"), follow=True)
     assert len(mail.outbox) == sent  # at most one a day
-    assert "0 reminder(s) sent" in response.content.decode()
+    assert "0 reminders sent" in response.content.decode()
 
     tomorrow = timezone.localdate() + timezone.timedelta(days=1)
     with django_capture_on_commit_callbacks(execute=True):
@@ -154,3 +154,22 @@ def test_odd_team_numbers_are_a_404_not_a_500(client, company, value):
     assert client.get(reverse("hr_acknowledgements"), {"team": value}).status_code == 404
     assert client.get(reverse("hr_acknowledgements"), {"team": value, "format": "csv"}).status_code == 404
     assert client.post(reverse("hr_send_reminders") + f"?team={value}").status_code == 404
+
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas(client, company):
+    factories.UserFactory(first_name="=HYPERLINK(\"http://evil.example\")", last_name="x",
+                          team=factories.TeamFactory(name="+Team"))
+    client.force_login(company["hr"])
+    content = client.get(reverse("hr_acknowledgements"), {"format": "csv"}).content.decode()
+    rows = list(csv.DictReader(io.StringIO(content)))
+    evil = next(row for row in rows if "HYPERLINK" in row["name"])
+    assert evil["name"].startswith("'=") and evil["team"] == "'+Team"
+
+
+def test_reminders_go_only_to_program_members(client, company, django_capture_on_commit_callbacks):
+    outsider = factories.UserFactory(email="not.a.member@example.com", team=company["tech"])
+    client.force_login(company["hr"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("hr_send_reminders"))
+    recipients = {message.to[0] for message in mail.outbox}
+    assert outsider.email not in recipients and "never@example.com" in recipients

@@ -155,7 +155,8 @@ def test_reports_are_for_managers_comms_and_admins_only(client, activity):
 def test_bad_months_and_teams_are_404(client, db):
     client.force_login(factories.UserFactory(roles=["manager"]))
     for url in ["/reports/2026-13/", "/reports/26-01/", "/reports/abc/", "/reports/2999-01/",
-                "/reports/2026-01/?team=abc", "/reports/2026-01/?team=%C2%B2", "/reports/2026-01/?team=99999", "/reports/2026-01/?format=xml"]:
+                "/reports/2026-01/?team=abc", "/reports/2026-01/?team=%C2%B2", "/reports/2026-01/?team=99999",
+                "/reports/2026-01/?format=xml"]:
         assert client.get(url).status_code == 404, url
 
 
