@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -261,7 +262,15 @@ def _connectable_networks(request):
     from allauth.socialaccount.adapter import get_adapter as get_social_adapter
     from allauth.socialaccount.models import SocialAccount
 
+    from allauth.socialaccount.models import SocialToken
+
     mine = {account.provider: account for account in SocialAccount.objects.filter(user=request.user)}
+    # A connection whose token has run out (and cannot be renewed, unlike X's) must be made again.
+    stale = set(
+        SocialToken.objects.filter(account__user=request.user, expires_at__lte=timezone.now())
+        .exclude(Q(account__provider="twitter_oauth2") & ~Q(token_secret=""))
+        .values_list("account__provider", flat=True)
+    )
     audiences = {audience.network: audience for audience in request.user.audiences.all()}
     rows = []
     for provider in get_social_adapter().list_providers(request):
@@ -273,6 +282,7 @@ def _connectable_networks(request):
             "network": Network(network),
             "account": mine.get(provider.sub_id),
             "audience": audiences.get(network) if provider.sub_id in mine else None,
+            "expired": provider.sub_id in stale,
             "connect_url": provider.get_login_url(request, process="connect", next=reverse("profile")),
         })
     return rows

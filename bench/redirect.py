@@ -3,7 +3,7 @@
     python -m bench.redirect [--workers N] [--threads 4] [--connections 32] [--duration 10]
                              [--rounds 2] [--generator auto|wrk|python] [--write]
 
-One gunicorn (`--workers` × `--threads`, as docker-compose.yml runs it) serves both `/s/<code>`
+One gunicorn (`--workers` × `--threads`, threaded as docker-compose.yml runs it) serves both `/s/<code>`
 (look up the link, record a Click, 302) and `/bench/bare/<code>` (the same 302, no database). The two
 are loaded in turn, bare then tracked, `--rounds` times, with the same load generator, so both see the
 same machine. The figure is the ratio tracked / bare; the goal is at least 0.5 with every redirect

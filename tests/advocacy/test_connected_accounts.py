@@ -175,3 +175,18 @@ def test_a_refused_refresh_keeps_the_last_count(employee, network_api):
     assert refresh_follower_count.delay(account.pk).get() is None
     assert NetworkAudience.objects.get(employee=employee, network="x").followers == 80
     assert not network_api.requests_to(ME)
+
+
+def test_an_expired_connection_that_cannot_be_renewed_asks_to_connect_again(client, employee, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "facebook": {"APPS": [{"client_id": "abc", "secret": "def"}], "METHOD": "oauth2"},
+        "twitter_oauth2": {"APPS": [{"client_id": "abc", "secret": "def"}]},
+    }
+    facebook = SocialAccount.objects.create(user=employee, provider="facebook", uid="fb-1")
+    SocialToken.objects.create(account=facebook, token="t", expires_at=timezone.now() - timezone.timedelta(days=1))
+    x = connect_x(employee)
+    SocialToken.objects.filter(account=x).update(token_secret="refresh", expires_at=timezone.now())
+    client.force_login(employee)
+    rows = {row["network"].value: row["expired"] for row in client.get(reverse("profile")).context["connectable"]}
+    assert rows == {"facebook": True, "x": False}  # X renews its own token
+    assert "The connection has expired" in client.get(reverse("profile")).content.decode()
