@@ -98,4 +98,4 @@ class ClickAdmin(ReadOnlyAdmin):
     list_display = ["clicked_at", "link", "referrer_domain", "is_bot", "is_unique"]
     list_filter = ["is_bot", "is_unique"]
     list_select_related = ["link"]
-    date_hierarchy = "clicked_at"
+    date_hierarchy = "day"

@@ -271,7 +271,8 @@ class Click(models.Model):
     """One request to a tracked link. Raw IPs are never stored: only a keyed hash that rotates daily."""
 
     link = models.ForeignKey(TrackedLink, on_delete=models.CASCADE, related_name="clicks", verbose_name=_("link"))
-    clicked_at = models.DateTimeField(_("clicked at"), default=timezone.now, db_index=True)
+    # Not indexed: every click writes this table, and reads go by `day` (indexed) or by link.
+    clicked_at = models.DateTimeField(_("clicked at"), default=timezone.now)
     day = models.DateField(_("day"))
     visitor_key = models.CharField(_("visitor key"), max_length=64)
     referrer_domain = models.CharField(_("referrer domain"), max_length=255, blank=True)

@@ -68,7 +68,7 @@ def my_month_stats(user, now=None):
     shares = Share.objects.filter(employee=user, created_at__gte=start).aggregate(
         shares=Count("id"), potential_reach=Sum("potential_reach")
     )
-    clicks = Click.objects.filter(link__employee=user, clicked_at__gte=start, is_bot=False).aggregate(
+    clicks = Click.objects.filter(link__employee=user, day__gte=start.date(), is_bot=False).aggregate(
         clicks=Count("id"), unique_clicks=Count("id", filter=Q(is_unique=True))
     )
     return {

@@ -1,6 +1,6 @@
 """Requests per second of the tracked-link redirect `/s/<code>`, beside a bare 302 view, under gunicorn.
 
-    python -m bench.redirect [--workers N] [--threads 4] [--connections 32] [--duration 10]
+    python -m bench.redirect [--workers N] [--threads 16] [--connections 32] [--duration 10]
                              [--rounds 2] [--generator auto|wrk|python] [--write]
 
 One gunicorn (`--workers` × `--threads`, threaded as docker-compose.yml runs it) serves both `/s/<code>`
@@ -611,8 +611,8 @@ def parse_arguments(argv):
     parser = argparse.ArgumentParser(prog="python -m bench.redirect", description=__doc__.split("\n\n")[0])
     cpus = os.cpu_count() or 1
     parser.add_argument("--workers", type=int, default=2 * cpus, help=f"gunicorn workers (default 2 × {cpus} CPUs)")
-    parser.add_argument("--threads", type=int, default=4,
-                        help="threads per worker (default 4, gthread, as docker-compose.yml runs it; 1: sync)")
+    parser.add_argument("--threads", type=int, default=16,
+                        help="threads per worker (default 16, gthread, as docker-compose.yml runs it; 1: sync)")
     parser.add_argument("--connections", type=int, default=32, help="concurrent connections (default 32)")
     parser.add_argument("--duration", type=int, default=10, help="seconds per timed run (default 10)")
     parser.add_argument("--rounds", type=int, default=2, help="bare-then-tracked rounds (default 2)")
