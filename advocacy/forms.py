@@ -16,6 +16,34 @@ class JoinProgramForm(forms.Form):
     )
 
 
+class FeedFilterForm(forms.Form):
+    """The dashboard's filters and search; a value that does not fit is reported and left out."""
+
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=None, required=False,
+                                      empty_label=_("All campaigns"))
+    category = forms.ModelChoiceField(label=_("Category"), queryset=None, required=False,
+                                      empty_label=_("All categories"))
+    type = forms.ChoiceField(label=_("Type"), required=False)
+    network = forms.ChoiceField(label=_("Network"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from content_library.models import Campaign, Category, Post
+
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = Campaign.objects.order_by("-starts_on")
+        self.fields["category"].queryset = Category.objects.all()
+        self.fields["type"].choices = [("", _("All types")), *Post.ContentType.choices]
+        self.fields["network"].choices = [("", _("Any network")), *[
+            (code, Network(code).label) for code in SHAREABLE_NETWORKS if code != Network.OTHER
+        ]]
+
+    def filters(self):
+        """The valid filters, whatever else was wrong."""
+        self.is_valid()
+        return {name: value for name, value in getattr(self, "cleaned_data", {}).items() if value}
+
+
 class FollowersForm(forms.Form):
     """Follower counts typed in by the employee, one field per network they share to; networks whose count
     comes from a connected account are not typed."""

@@ -46,7 +46,7 @@ def feed_for(user, now=None):
     language = user.profile.language or ""
     return (
         shareable_posts_for(user, now)
-        .select_related("campaign")
+        .select_related("campaign", "category")
         .prefetch_related(
             Prefetch("variants", queryset=PostVariant.objects.order_by("network")),
             Prefetch("shares", queryset=Share.objects.filter(employee=user), to_attr="my_shares"),
@@ -55,6 +55,26 @@ def feed_for(user, now=None):
                                       output_field=IntegerField()))
         .order_by("in_my_language", "-publish_at", "-id")
     )
+
+
+def filter_feed(posts, filters):
+    """Narrow a feed by the dashboard's filters: text search, campaign, category, type, network."""
+    variants = PostVariant.objects.filter(post_id=OuterRef("pk"))
+    if filters.get("q"):
+        q = filters["q"]
+        posts = posts.filter(
+            Q(title__icontains=q) | Q(summary__icontains=q) | Q(hashtags__icontains=q) | Q(tags__icontains=q)
+            | Exists(variants.filter(text__icontains=q))
+        )
+    if filters.get("campaign"):
+        posts = posts.filter(campaign=filters["campaign"])
+    if filters.get("category"):
+        posts = posts.filter(category=filters["category"])
+    if filters.get("type"):
+        posts = posts.filter(content_type=filters["type"])
+    if filters.get("network"):
+        posts = posts.filter(Exists(variants.filter(network=filters["network"])))
+    return posts
 
 
 def month_start(now=None):

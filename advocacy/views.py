@@ -1,5 +1,6 @@
 import logging
 from collections import OrderedDict
+from urllib.parse import urlencode
 
 import redis
 from django.conf import settings
@@ -26,7 +27,7 @@ from rewards.selectors import balance
 from . import selectors, services
 from .adapters import INVITATION_SESSION_KEY
 from .audience import PROVIDER_NETWORKS
-from .forms import FollowersForm, JoinProgramForm
+from .forms import FeedFilterForm, FollowersForm, JoinProgramForm
 from .models import CODE_LENGTH, NetworkAudience, Share, TrackedLink
 from .networks import PUBLISHED_URL_NETWORKS, SHARE_TARGETS, SHAREABLE_NETWORKS, Network
 from .selectors import feed_for, my_month_stats
@@ -45,8 +46,14 @@ class ShareIntentRedirect(HttpResponseRedirect):
 @login_required
 def dashboard(request):
     profile = request.user.profile
-    page = Paginator(feed_for(request.user), FEED_PAGE_SIZE).get_page(request.GET.get("page"))
+    filter_form = FeedFilterForm(request.GET or None)
+    filters = filter_form.filters() if request.GET else {}
+    feed = selectors.filter_feed(feed_for(request.user), filters)
+    page = Paginator(feed, FEED_PAGE_SIZE).get_page(request.GET.get("page"))
     gate = sharing_gate(request.user) if profile.is_advocate else None
+    seen_at = profile.feed_seen_at
+    # The next visit marks as new what is published from now on.
+    type(profile).objects.filter(pk=profile.pk).update(feed_seen_at=timezone.now())
     return render(request, "advocacy/dashboard.html", {
         "profile": profile,
         "page": page,
@@ -55,6 +62,10 @@ def dashboard(request):
         "published_url_networks": PUBLISHED_URL_NETWORKS,
         "stats": my_month_stats(request.user),
         "recent_shares": selectors.my_shares(request.user)[:5],
+        "filter_form": filter_form, "filtered": bool(filters), "seen_at": seen_at,
+        "filter_params": (lambda kept: f"{urlencode(kept)}&" if kept else "")(
+            [(name, value) for name, value in request.GET.items() if name != "page" and value]
+        ),
         "points": balance(request.user),
         "gate": gate,
     })

@@ -5,7 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import Campaign, Post, PostTransition, PostVariant
+from .models import Campaign, Category, Post, PostTransition, PostVariant
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
 
 
 @admin.register(Campaign)
@@ -84,8 +90,8 @@ def archive(modeladmin, request, queryset):
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     list_display = ["title", "status", "language", "campaign", "publish_at", "expires_at", "is_live"]
-    list_filter = ["status", LiveNowFilter, "language", "campaign"]
-    search_fields = ["title", "summary", "url", "hashtags"]
+    list_filter = ["status", LiveNowFilter, "content_type", "category", "language", "campaign"]
+    search_fields = ["title", "summary", "url", "hashtags", "tags"]
     date_hierarchy = "publish_at"
     inlines = [PostVariantInline, PostTransitionInline]
     filter_horizontal = ["target_teams"]
@@ -93,6 +99,7 @@ class PostAdmin(admin.ModelAdmin):
     actions = [submit_for_review, approve, reject, archive]
     fieldsets = [
         (None, {"fields": ["title", "summary", "url", "image", "language", "hashtags", "campaign", "allow_edit"]}),
+        (_("Library"), {"fields": ["content_type", "category", "tags"]}),
         (_("Audience and dates"), {"fields": ["target_teams", "publish_at", "expires_at"]}),
         (_("Review"), {"fields": ["status", "created_by", "created_at", "updated_at"]}),
     ]

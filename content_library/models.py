@@ -63,6 +63,20 @@ class Campaign(models.Model):
             self.hashtag = self.hashtag.lstrip("#")
 
 
+class Category(models.Model):
+    """A shelf of the library (e.g. "Innovation", "Talent"), for comms to keep it balanced and employees to browse."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class PostQuerySet(models.QuerySet):
     def live(self, now=None):
         """Approved, published and not expired: what employees may see and share."""
@@ -80,8 +94,22 @@ class Post(models.Model):
         REJECTED = "rejected", _("Rejected")
         ARCHIVED = "archived", _("Archived")
 
+    class ContentType(models.TextChoices):
+        COMPANY_NEWS = "company_news", _("Company news")
+        INDUSTRY = "industry", _("Industry")
+        CULTURE = "culture", _("Culture")
+        JOB_OPENING = "job_opening", _("Job opening")
+        FUN = "fun", _("Fun")
+
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
+    content_type = models.CharField(
+        _("content type"), max_length=16, choices=ContentType.choices, default=ContentType.COMPANY_NEWS
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
+    )
+    tags = models.CharField(_("tags"), max_length=300, blank=True, help_text=_("Words to find it by, comma-separated."))
     url = models.URLField(_("destination URL"), max_length=1000, validators=[URLValidator(schemes=["http", "https"])])
     image = models.ImageField(_("image"), upload_to="posts/%Y/%m/", blank=True)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
@@ -152,6 +180,17 @@ class PostVariant(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="variants", verbose_name=_("post"))
     network = models.CharField(_("network"), max_length=16, choices=Network.choices)
     text = models.TextField(_("text"))
+
+    def clean(self):
+        """Each network's limit, where the text is typed (X: 280, a link counting 23; the tracked link included)."""
+        from advocacy.models import CODE_LENGTH
+        from advocacy.networks import text_length
+
+        length, limit = text_length(self.network, self.text or "", f"{settings.SITE_URL}/s/{'x' * CODE_LENGTH}")
+        if limit is not None and length > limit:
+            raise ValidationError({"text": _(
+                "Too long for %(network)s: %(length)s of %(limit)s characters, with the tracked link employees add."
+            ) % {"network": Network(self.network).label, "length": length, "limit": limit}})
 
     class Meta:
         verbose_name = _("text for a network")

@@ -27,8 +27,10 @@ def test_curate_share_click_report(client):
     now = timezone.localtime()
     response = client.post("/admin/content_library/post/add/", {
         "title": "We opened in Valencia", "summary": "", "url": "https://www.example.com/valencia?ref=web",
-        "language": "en", "hashtags": "#Valencia", "campaign": "",
-        "publish_at_0": now.strftime("%Y-%m-%d"), "publish_at_1": (now - timezone.timedelta(minutes=5)).strftime("%H:%M:%S"),
+        "language": "en", "hashtags": "#Valencia", "campaign": "", "content_type": "company_news", "category": "",
+        "tags": "office, valencia", "allow_edit": "on",
+        "publish_at_0": now.strftime("%Y-%m-%d"),
+        "publish_at_1": (now - timezone.timedelta(minutes=5)).strftime("%H:%M:%S"),
         "expires_at_0": "", "expires_at_1": "",
         "variants-TOTAL_FORMS": "1", "variants-INITIAL_FORMS": "0",
         "variants-0-network": "linkedin", "variants-0-text": "Our new office in Valencia is open!",

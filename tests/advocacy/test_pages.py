@@ -71,7 +71,8 @@ def test_dashboard_query_count_does_not_grow_with_posts(client, employee, django
     for _ in range(3):
         share_post(employee, factories.PostFactory(), "linkedin")
     client.force_login(employee)
-    with django_assert_max_num_queries(16) as few:
+    # the feed, my stats and latest shares, the filter choices (campaigns, categories), "seen" stamp, …
+    with django_assert_max_num_queries(20) as few:
         client.get("/")
     for _ in range(12):
         share_post(employee, factories.PostFactory(), "x")
@@ -132,3 +133,57 @@ def test_my_shares_page_is_constant_query(client, employee, django_assert_max_nu
         client.get(f"/s/{link.code}", HTTP_USER_AGENT=CHROME)
     with django_assert_max_num_queries(budget):
         assert len(client.get("/shares/").context["page"]) == 11
+
+
+def test_the_feed_filters_by_campaign_category_type_network_and_search(client, employee):
+    from content_library.models import Category
+
+    spring = factories.CampaignFactory(name="Spring")
+    talent = Category.objects.create(name="Talent")
+    factories.PostFactory(title="Spring hiring", campaign=spring, category=talent, content_type="job_opening",
+                          tags="jobs, valencia", texts={"linkedin": "Join us in Valencia"})
+    factories.PostFactory(title="Quarterly results", content_type="company_news", texts={"x": "Numbers!"})
+    factories.PostFactory(title="Team dinner", content_type="fun", texts={"whatsapp": "Dinner photos"})
+    client.force_login(employee)
+
+    def titles(**params):
+        return [post.title for post in client.get("/", params).context["page"]]
+
+    assert titles(campaign=spring.pk) == ["Spring hiring"]
+    assert titles(category=talent.pk) == ["Spring hiring"]
+    assert titles(type="fun") == ["Team dinner"]
+    assert titles(network="x") == ["Quarterly results"]
+    assert titles(q="valencia") == ["Spring hiring"]  # tags and texts are searched
+    assert titles(q="numbers") == ["Quarterly results"]
+    assert titles(q="nothing like this") == []
+    assert "No post matches these filters." in client.get("/", {"q": "nothing like this"}).content.decode()
+    # A value that does not fit is reported and left out; the page still answers.
+    response = client.get("/", {"campaign": "not-a-number", "type": "fun"})
+    assert response.status_code == 200 and [p.title for p in response.context["page"]] == ["Team dinner"]
+
+
+def test_filters_are_kept_from_page_to_page(client, employee):
+    for _ in range(13):
+        factories.PostFactory(content_type="fun")
+    client.force_login(employee)
+    html = client.get("/", {"type": "fun"}).content.decode()
+    assert 'href="?type=fun&amp;page=2"' in html
+
+
+def test_posts_published_since_my_last_visit_are_marked_new(client, employee):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = factories.PostFactory(title="Seen before", publish_at=timezone.now() - timedelta(days=3))
+    client.force_login(employee)
+    first = client.get("/").content.decode()
+    assert ">New<" not in first  # a first visit marks nothing
+    employee.profile.refresh_from_db()
+    type(employee.profile).objects.filter(pk=employee.profile.pk).update(
+        feed_seen_at=timezone.now() - timedelta(days=1))
+    factories.PostFactory(title="Fresh one", publish_at=timezone.now() - timedelta(hours=1))
+    page = client.get("/").content.decode()
+    fresh = page.split("Fresh one")[0].rsplit("<article", 1)[1]
+    assert ">New<" in fresh
+    assert ">New<" not in page.split(old.title)[0].rsplit("<article", 1)[1]

@@ -16,7 +16,7 @@ from advocacy import roles
 from advocacy.models import Click, EmployeeProfile, NetworkAudience, Share, Team, TrackedLink, new_link_code
 from advocacy.networks import Network
 from advocacy.services import destination_with_utm, forget_old_salts, set_roles, visitor_key
-from content_library.models import Campaign, Post, PostTransition, PostVariant
+from content_library.models import Campaign, Category, Post, PostTransition, PostVariant
 from guidelines.models import Capsule, GuideVersion, QuizQuestion
 from guidelines.services import sign_guide, take_capsule
 from metrics.services import fill_daily_stats
@@ -177,13 +177,34 @@ class Command(BaseCommand):
         teams["sales"].managers.add(people[4])
         return people
 
+    @staticmethod
+    def classify(item, categories):
+        """The demo posts' type and category, read off their address."""
+        url = item["url"]
+        kinds = [(("empleo", "hiring", "jobs"), Post.ContentType.JOB_OPENING, "talent"),
+                 (("tendencias", "trends", "cloud", "informe"), Post.ContentType.INDUSTRY, "innovation"),
+                 (("dog", "fun", "friday", "cena", "perro"), Post.ContentType.FUN, None),
+                 (("voluntariado", "volunteer", "mejores", "engineering", "mentoring", "flexible"),
+                  Post.ContentType.CULTURE, "talent"),
+                 (("caso", "customer", "cliente", "bank"), Post.ContentType.COMPANY_NEWS, "customers")]
+        for words, kind, category in kinds:
+            if any(word in url for word in words):
+                return kind, categories.get(category)
+        innovation = item.get("campaign") or "innova" in url or "hackathon" in url
+        return Post.ContentType.COMPANY_NEWS, categories["innovation"] if innovation else None
+
     def build_posts(self, rng, now, campaign, teams, people):
         comms, reviewer = people[1], people[2]
+        categories = {key: Category.objects.create(name=name) for key, name in [
+            ("innovation", "Innovación · Innovation"), ("talent", "Talento · Talent"),
+            ("customers", "Clientes · Customers")]}
         posts = []
         for index, item in enumerate(POSTS):
             publish_at = now - timedelta(days=58 - index * 3, hours=rng.randint(0, 8))
+            content_type, category = self.classify(item, categories)
             post = Post.objects.create(
                 title=item["title"], summary=item["summary"], url=item["url"], language=item["language"],
+                content_type=content_type, category=category,
                 hashtags=item["hashtags"], campaign=campaign if item.get("campaign") else None,
                 publish_at=publish_at,
                 expires_at=publish_at + timedelta(days=30) if index % 5 == 0 else None,
