@@ -49,6 +49,7 @@ def feed_for(user, now=None):
         .select_related("campaign", "category")
         .prefetch_related(
             Prefetch("variants", queryset=PostVariant.objects.order_by("network")),
+            "renditions",
             Prefetch("shares", queryset=Share.objects.filter(employee=user), to_attr="my_shares"),
         )
         .annotate(in_my_language=Case(When(language=language, then=Value(0)), default=Value(1),

@@ -320,6 +320,9 @@ POINTS_RULES = {
 }
 # Require passing a basic training capsule before an employee's first share.
 TRAINING_REQUIRED_BEFORE_SHARING = env_bool("TRAINING_REQUIRED_BEFORE_SHARING", False)
+# Post images: the largest upload accepted, and the most pixels (decompression bombs are refused).
+IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", str(10 * 1_000_000)))
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", str(40 * 1_000_000)))
 # On PostgreSQL with threaded workers, clicks arriving together share one commit (advocacy/clickwriter.py).
 CLICK_GROUP_COMMIT = env_bool("CLICK_GROUP_COMMIT", True)
 # Secret for the visitor key: an HMAC of IP and user agent under a salt that rotates daily.

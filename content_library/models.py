@@ -217,3 +217,24 @@ class PostTransition(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         ordering = ["at", "id"]
+
+
+class PostImageRendition(models.Model):
+    """The post's image cut to the size a network shows best, offered for download beside the share buttons."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="renditions", verbose_name=_("post"))
+    kind = models.CharField(_("kind"), max_length=16)
+    image = models.ImageField(_("image"), upload_to="posts/renditions/%Y/%m/")
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    # The stored image this was cut from: renditions of an earlier image are replaced, never mixed in.
+    source_name = models.CharField(_("cut from"), max_length=300)
+
+    class Meta:
+        verbose_name = _("image rendition")
+        verbose_name_plural = _("image renditions")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["post", "kind"], name="one_rendition_per_kind")]
+
+    def __str__(self):
+        return f"{self.post} · {self.kind}"

@@ -34,6 +34,14 @@ def stat_card(label, value, icon):
 
 
 @register.filter
+def rendition_label(kind):
+    """What a rendition of a post image is for, e.g. "LinkedIn 1200×627"."""
+    from content_library.images import RENDITION_SIZES
+
+    return next((size.label for size in RENDITION_SIZES if size.kind == kind), kind)
+
+
+@register.filter
 def network_icon(network):
     """The Bootstrap Icons name of a network's share button."""
     from advocacy.networks import SHARE_TARGETS
