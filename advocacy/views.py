@@ -271,9 +271,7 @@ def leave_program(request):
 def _connectable_networks(request):
     """The networks whose accounts can be connected here (credentials configured), with my connection."""
     from allauth.socialaccount.adapter import get_adapter as get_social_adapter
-    from allauth.socialaccount.models import SocialAccount
-
-    from allauth.socialaccount.models import SocialToken
+    from allauth.socialaccount.models import SocialAccount, SocialToken
 
     mine = {account.provider: account for account in SocialAccount.objects.filter(user=request.user)}
     # A connection whose token has run out (and cannot be renewed, unlike X's) must be made again.

@@ -1,9 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
-from django.utils.html import format_html
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 

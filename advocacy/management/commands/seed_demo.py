@@ -217,7 +217,8 @@ class Command(BaseCommand):
             PostTransition.objects.create(post=post, from_status=Post.Status.DRAFT,
                                           to_status=Post.Status.IN_REVIEW, by=comms, at=publish_at - timedelta(days=2))
             PostTransition.objects.create(post=post, from_status=Post.Status.IN_REVIEW,
-                                          to_status=Post.Status.APPROVED, by=reviewer, at=publish_at - timedelta(days=1))
+                                          to_status=Post.Status.APPROVED, by=reviewer,
+                                          at=publish_at - timedelta(days=1))
             posts.append(post)
         return posts
 
