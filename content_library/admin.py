@@ -3,9 +3,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.html import format_html
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from advocacy.models import CODE_LENGTH
+from advocacy.networks import SHARE_TARGETS, Network, composed_text, text_length
 
 from . import services
 from .images import clean_upload
@@ -53,6 +58,33 @@ class LiveNowFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.live() if self.value() == "yes" else queryset
+
+
+class ExpiringFilter(admin.SimpleListFilter):
+    title = _("expiring")
+    parameter_name = "expiring"
+
+    def lookups(self, request, model_admin):
+        return [("week", _("This week"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "week":
+            return queryset
+        now = timezone.now()
+        return queryset.filter(expires_at__gt=now, expires_at__lte=now + timezone.timedelta(days=7))
+
+
+class NetworkFilter(admin.SimpleListFilter):
+    title = _("network")
+    parameter_name = "network"
+
+    def lookups(self, request, model_admin):
+        return Network.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in Network.values:
+            return queryset
+        return queryset.filter(Exists(PostVariant.objects.filter(post_id=OuterRef("pk"), network=self.value())))
 
 
 def _bulk_transition(modeladmin, request, queryset, to_status, done_message):
@@ -108,19 +140,56 @@ class PostForm(forms.ModelForm):
 class PostAdmin(admin.ModelAdmin):
     form = PostForm
     list_display = ["thumbnail", "title", "status", "language", "campaign", "publish_at", "expires_at", "is_live"]
-    list_filter = ["status", LiveNowFilter, "content_type", "category", "language", "campaign"]
+    list_filter = ["status", LiveNowFilter, ExpiringFilter, NetworkFilter, "content_type", "category", "language",
+                   "campaign"]
     search_fields = ["title", "summary", "url", "hashtags", "tags"]
     date_hierarchy = "publish_at"
     inlines = [PostVariantInline, PostTransitionInline]
     filter_horizontal = ["target_teams"]
-    readonly_fields = ["status", "created_by", "created_at", "updated_at"]
-    actions = [submit_for_review, approve, reject, archive]
+    readonly_fields = ["status", "created_by", "created_at", "updated_at", "share_preview"]
+    actions = [submit_for_review, approve, reject, archive, "duplicate"]
     fieldsets = [
         (None, {"fields": ["title", "summary", "url", "image", "language", "hashtags", "campaign", "allow_edit"]}),
         (_("Library"), {"fields": ["content_type", "category", "tags"]}),
         (_("Audience and dates"), {"fields": ["target_teams", "publish_at", "expires_at"]}),
         (_("Review"), {"fields": ["status", "created_by", "created_at", "updated_at"]}),
+        (_("Preview of the share per network"), {"fields": ["share_preview"], "classes": ["collapse"]}),
     ]
+
+    @admin.display(description=_("as employees will share it"))
+    def share_preview(self, post):
+        """Each network's final text (hashtags added) with a sample tracked link, and how long it is."""
+        if not post.pk:
+            return _("Save the post to see the preview.")
+        link = f"{settings.SITE_URL}/s/{'x' * CODE_LENGTH}"
+        rows = []
+        for target in SHARE_TARGETS:
+            text = post.text_for(target.network)
+            length, limit = text_length(target.network, text, link)
+            rows.append(format_html(
+                '<div style="margin-bottom:.75rem"><strong>{}</strong> <small>{}</small>'
+                '<div style="white-space:pre-wrap;border-left:3px solid #79aec8;padding-left:.5rem">{}</div></div>',
+                target.network.label, f"{length} / {limit}" if limit else length,
+                composed_text(target.network, text, link),
+            ))
+        return format_html_join("", "{}", ((row,) for row in rows))
+
+    @admin.action(description=_("Duplicate as a new draft"), permissions=["add"])
+    def duplicate(self, request, queryset):
+        from .tasks import make_renditions
+
+        copies = [services.duplicate(post, request.user) for post in queryset]
+        for copy in copies:
+            if copy.image:
+                transaction.on_commit(lambda pk=copy.pk: make_renditions.delay(pk))
+        self.message_user(request, ngettext("%d draft made from the selected post.",
+                                            "%d drafts made from the selected posts.", len(copies)) % len(copies),
+                          messages.SUCCESS)
+
+    def changelist_view(self, request, extra_context=None):
+        from .selectors import library_health
+
+        return super().changelist_view(request, {**(extra_context or {}), "health": library_health()})
 
     @admin.display(description=_("image"))
     def thumbnail(self, post):

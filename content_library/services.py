@@ -2,9 +2,10 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Post, PostTransition
+from .models import Post, PostTransition, PostVariant
 
 Status = Post.Status
 
@@ -62,3 +63,23 @@ def back_to_review_after_edit(post, by):
         Post.objects.filter(pk=post.pk).update(status=Status.IN_REVIEW)
         post.status = Status.IN_REVIEW
     return record
+
+
+def duplicate(post, by):
+    """A new draft with the post's texts, image, hashtags, targets and library fields; dates start now."""
+    with transaction.atomic():
+        copy = Post.objects.get(pk=post.pk)
+        copy.pk = None
+        copy.title = _("Copy of %(title)s") % {"title": post.title}
+        copy.status = Status.DRAFT
+        copy.publish_at = timezone.now()
+        copy.expires_at = None
+        copy.created_by = by
+        copy.save()
+        copy.target_teams.set(post.target_teams.all())
+        PostVariant.objects.bulk_create(
+            [PostVariant(post=copy, network=variant.network, text=variant.text) for variant in post.variants.all()]
+        )
+        PostTransition.objects.create(post=copy, from_status=Status.DRAFT, to_status=Status.DRAFT, by=by,
+                                      comment=_("Duplicated from post %(id)s") % {"id": post.pk})
+    return copy
