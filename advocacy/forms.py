@@ -16,6 +16,19 @@ class JoinProgramForm(forms.Form):
     )
 
 
+class SuggestionForm(forms.Form):
+    url = forms.URLField(label=_("Link (optional)"), required=False, max_length=1000, assume_scheme="https",
+                         help_text=_("An article, a post, a page worth sharing."))
+    note = forms.CharField(label=_("Your idea"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text=_("Why it is worth sharing, or the idea itself."))
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if url and not url.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError(_("Enter a link starting with http:// or https://."))
+        return url
+
+
 class FeedFilterForm(forms.Form):
     """The dashboard's filters and search; a value that does not fit is reported and left out."""
 

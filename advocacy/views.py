@@ -27,7 +27,7 @@ from rewards.selectors import balance
 from . import selectors, services
 from .adapters import INVITATION_SESSION_KEY
 from .audience import PROVIDER_NETWORKS
-from .forms import FeedFilterForm, FollowersForm, JoinProgramForm
+from .forms import FeedFilterForm, FollowersForm, JoinProgramForm, SuggestionForm
 from .models import CODE_LENGTH, NetworkAudience, Share, TrackedLink
 from .networks import PUBLISHED_URL_NETWORKS, SHARE_TARGETS, SHAREABLE_NETWORKS, Network
 from .selectors import feed_for, my_month_stats
@@ -62,6 +62,7 @@ def dashboard(request):
         "published_url_networks": PUBLISHED_URL_NETWORKS,
         "stats": my_month_stats(request.user),
         "recent_shares": selectors.my_shares(request.user)[:5],
+        "my_suggestions": request.user.suggestions.order_by("-created_at")[:3],
         "filter_form": filter_form, "filtered": bool(filters), "seen_at": seen_at,
         "filter_params": (lambda kept: f"{urlencode(kept)}&" if kept else "")(
             [(name, value) for name, value in request.GET.items() if name != "page" and value]
@@ -164,6 +165,25 @@ def check_text(request, post_id, network):
     if len(text) > MAX_SHARE_TEXT:
         return JsonResponse({"error": _("This text is too long to share anywhere.")}, status=400)
     return JsonResponse(check_share_text(text, network, _placeholder_link(), current_version()).as_dict())
+
+
+@login_required
+def suggest(request):
+    """Suggest a link or an idea for the library; see what comms decided about my earlier ones."""
+    from content_library.models import Suggestion
+    from content_library.services import suggest as make_suggestion
+
+    if request.method == "POST":
+        form = SuggestionForm(request.POST)
+        if form.is_valid():
+            make_suggestion(request.user, form.cleaned_data["note"], form.cleaned_data["url"])
+            messages.success(request, _("Thank you! Communications will look at your suggestion."))
+            return redirect("suggest")
+    else:
+        form = SuggestionForm()
+    return render(request, "advocacy/suggest.html", {
+        "form": form, "suggestions": Suggestion.objects.filter(employee=request.user).select_related("post")[:50],
+    })
 
 
 @login_required

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,7 @@ from advocacy.networks import SHARE_TARGETS, Network, composed_text, text_length
 
 from . import services
 from .images import clean_upload
-from .models import Campaign, Category, Post, PostTransition, PostVariant
+from .models import Campaign, Category, Post, PostTransition, PostVariant, Suggestion
 
 
 @admin.register(Category)
@@ -224,3 +225,49 @@ class PostAdmin(admin.ModelAdmin):
             if services.back_to_review_after_edit(form.instance, request.user):
                 self.message_user(request, _("The post was edited after approval, so it went back to review."),
                                   messages.WARNING)
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(admin.ModelAdmin):
+    """Employees' ideas: turn one into a draft (the employee is credited) or decline it with a reason."""
+
+    list_display = ["note_excerpt", "employee", "url", "status", "created_at", "post"]
+    list_filter = ["status"]
+    search_fields = ["note", "url", "employee__email"]
+    list_select_related = ["employee", "post"]
+    actions = ["make_draft"]
+    fields = ["employee", "created_at", "url", "note", "status", "reason", "post", "decided_by", "decided_at"]
+    readonly_fields = ["employee", "created_at", "url", "note", "post", "decided_by", "decided_at"]
+
+    @admin.display(description=_("idea"))
+    def note_excerpt(self, suggestion):
+        return suggestion.note[:80]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj and obj.decided_at:  # decided (and saved so): kept as it was decided
+            return [*self.readonly_fields, "status", "reason"]
+        return self.readonly_fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status":  # a draft is made by the action, which credits the employee
+            kwargs["choices"] = [(value, label) for value, label in Suggestion.Status.choices
+                                 if value != Suggestion.Status.DRAFTED]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data and obj.status == Suggestion.Status.DECLINED:
+            obj.decided_by, obj.decided_at = request.user, timezone.now()
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Turn into a draft post (credits the employee)"), permissions=["change"])
+    def make_draft(self, request, queryset):
+        for suggestion in queryset.select_related("employee__profile"):
+            try:
+                post = services.draft_from_suggestion(suggestion, request.user)
+            except services.TransitionRefused as refusal:
+                self.message_user(request, f"{suggestion}: {refusal}", messages.WARNING)
+                continue
+            self.message_user(request, format_html(
+                _('Draft <a href="{}">{}</a> made; complete it and send it to review.'),
+                reverse("admin:content_library_post_change", args=[post.pk]), post.title,
+            ), messages.SUCCESS)

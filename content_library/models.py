@@ -135,6 +135,11 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
+    # The employee whose suggestion this post comes from (credited).
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("suggested by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -238,3 +243,41 @@ class PostImageRendition(models.Model):
 
     def __str__(self):
         return f"{self.post} · {self.kind}"
+
+
+class Suggestion(models.Model):
+    """An employee's idea for the library (a link, or just an idea), and what comms decided."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for comms")
+        DRAFTED = "drafted", _("Turned into a post")
+        DECLINED = "declined", _("Declined")
+
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suggestions", verbose_name=_("employee")
+    )
+    url = models.URLField(_("link"), max_length=1000, blank=True, validators=[URLValidator(schemes=["http", "https"])])
+    note = models.TextField(_("idea"), max_length=2000)
+    created_at = models.DateTimeField(_("suggested at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(_("reason"), blank=True, help_text=_("Required to decline: the employee reads it."))
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestions"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.note[:60]
+
+    def clean(self):
+        if self.status == self.Status.DECLINED and not self.reason.strip():
+            raise ValidationError({"reason": _("Say why, so the employee knows.")})

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Post, PostTransition, PostVariant
+from .models import Post, PostTransition, PostVariant, Suggestion
 
 Status = Post.Status
 
@@ -83,3 +83,30 @@ def duplicate(post, by):
         PostTransition.objects.create(post=copy, from_status=Status.DRAFT, to_status=Status.DRAFT, by=by,
                                       comment=_("Duplicated from post %(id)s") % {"id": post.pk})
     return copy
+
+
+# --- Employee suggestions ---------------------------------------------------------------------
+
+def suggest(employee, note, url=""):
+    return Suggestion.objects.create(employee=employee, note=note.strip(), url=url.strip())
+
+
+def draft_from_suggestion(suggestion, by):
+    """Turn a pending suggestion into a draft post crediting the employee; returns the draft."""
+    with transaction.atomic():
+        suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+        if suggestion.status != Suggestion.Status.PENDING:
+            raise TransitionRefused(_("This suggestion was already decided."))
+        first_line = suggestion.note.strip().splitlines()[0] if suggestion.note.strip() else ""
+        post = Post.objects.create(
+            title=(first_line or suggestion.url)[:200], summary=suggestion.note, url=suggestion.url or "",
+            status=Status.DRAFT, created_by=by, suggested_by=suggestion.employee,
+            language=getattr(suggestion.employee.profile, "language", "") or "en",
+        )
+        PostTransition.objects.create(post=post, from_status=Status.DRAFT, to_status=Status.DRAFT, by=by,
+                                      comment=_("Drafted from a suggestion by %(name)s")
+                                      % {"name": suggestion.employee.display_name})
+        suggestion.status, suggestion.post = Suggestion.Status.DRAFTED, post
+        suggestion.decided_by, suggestion.decided_at = by, timezone.now()
+        suggestion.save(update_fields=["status", "post", "decided_by", "decided_at"])
+    return post
