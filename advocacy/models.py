@@ -116,6 +116,8 @@ class EmployeeProfile(models.Model):
     location = models.CharField(_("location"), max_length=120, blank=True)
     opted_in_at = models.DateTimeField(_("joined the program at"), null=True, blank=True)
     opted_out_at = models.DateTimeField(_("left the program at"), null=True, blank=True)
+    # The weekly e-mail of new posts: on for members until they unsubscribe (one click from the e-mail).
+    digest_unsubscribed_at = models.DateTimeField(_("unsubscribed from the digest at"), null=True, blank=True)
     # When the employee last opened their feed: posts published since are marked "new".
     feed_seen_at = models.DateTimeField(_("feed last seen at"), null=True, blank=True)
 

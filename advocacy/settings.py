@@ -153,6 +153,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "advocacy.tasks.forget_visitor_salts",
         "schedule": crontab(minute=5, hour=0),
     },
+    "weekly-digest": {
+        "task": "content_library.tasks.send_weekly_digest",
+        "schedule": crontab(minute=0, hour=8, day_of_week=1),
+    },
     "refresh-follower-counts": {
         "task": "advocacy.tasks.refresh_all_follower_counts",
         "schedule": crontab(minute=30, hour=3),

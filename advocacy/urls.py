@@ -15,6 +15,7 @@ urlpatterns = [
     path("posts/<int:post_id>/compose/<str:network>/check/", views.check_text, name="check_text"),
     path("shares/", views.my_shares, name="my_shares"),
     path("suggest/", views.suggest, name="suggest"),
+    path("digest/unsubscribe/<str:token>/", views.digest_unsubscribe, name="digest_unsubscribe"),
     path("shares/<int:share_id>/published/", views.record_published, name="record_published"),
     path("join/", views.join_program, name="join_program"),
     path("leave/", views.leave_program, name="leave_program"),

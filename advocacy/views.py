@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from content_library.models import Post
@@ -184,6 +185,23 @@ def suggest(request):
     return render(request, "advocacy/suggest.html", {
         "form": form, "suggestions": Suggestion.objects.filter(employee=request.user).select_related("post")[:50],
     })
+
+
+@csrf_exempt  # the signed token is the authority; mail clients' one-click unsubscribe POSTs without a form
+@require_http_methods(["GET", "POST"])
+def digest_unsubscribe(request, token):
+    """One click from the e-mail, signed in or not: the page asks, the button (or a mail client's one-click
+    POST) unsubscribes. Nothing else can be done with the token."""
+    from content_library.digest import user_from_token
+
+    user = user_from_token(token)
+    if user is None:
+        raise Http404
+    if request.method == "POST":
+        type(user.profile).objects.filter(user=user, digest_unsubscribed_at__isnull=True).update(
+            digest_unsubscribed_at=timezone.now())
+        return render(request, "content_library/digest_unsubscribed.html", {"email": user.email})
+    return render(request, "content_library/digest_unsubscribe.html", {"email": user.email, "token": token})
 
 
 @login_required

@@ -281,3 +281,19 @@ class Suggestion(models.Model):
     def clean(self):
         if self.status == self.Status.DECLINED and not self.reason.strip():
             raise ValidationError({"reason": _("Say why, so the employee knows.")})
+
+
+class DigestDelivery(models.Model):
+    """One weekly digest sent to one employee: the log, and what keeps a retried run from sending twice."""
+
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests", verbose_name=_("employee")
+    )
+    week_start = models.DateField(_("week starting"))
+    posts = models.PositiveIntegerField(_("posts"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("weekly digest sent")
+        verbose_name_plural = _("weekly digests sent")
+        constraints = [models.UniqueConstraint(fields=["employee", "week_start"], name="one_digest_a_week")]

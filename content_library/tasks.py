@@ -35,3 +35,11 @@ def make_renditions(post_id):
                                  save=False)
             rendition.save()
     return len(made)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def send_weekly_digest():
+    """The weekly e-mail of new posts (beat: Mondays); a member gets at most one a week, even on a re-run."""
+    from .digest import send_digests
+
+    return send_digests()
