@@ -4,7 +4,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -124,6 +126,21 @@ def archive(modeladmin, request, queryset):
                      lambda n: ngettext("%d post archived.", "%d posts archived.", n) % n)
 
 
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
+        (Post.Status.APPROVED, _("Approve: it goes live at its publication time")),
+        (Post.Status.REJECTED, _("Reject: it goes back to comms")),
+    ])
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(
+        attrs={"rows": 4}), help_text=_("Required to reject: comms read it in the post's history."))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == Post.Status.REJECTED and not cleaned.get("comment", "").strip():
+            self.add_error("comment", _("Say what must change."))
+        return cleaned
+
+
 class PostForm(forms.ModelForm):
     class Meta:
         model = Post
@@ -186,6 +203,31 @@ class PostAdmin(admin.ModelAdmin):
         self.message_user(request, ngettext("%d draft made from the selected post.",
                                             "%d drafts made from the selected posts.", len(copies)) % len(copies),
                           messages.SUCCESS)
+
+    def get_urls(self):
+        review = path("<int:post_id>/review/", self.admin_site.admin_view(self.review_view),
+                      name="content_library_post_review")
+        return [review, *super().get_urls()]
+
+    def review_view(self, request, post_id):
+        """A reviewer approves or rejects one post, with a comment kept in its history."""
+        post = get_object_or_404(Post, pk=post_id)
+        if not request.user.has_perm("content_library.approve_post"):
+            raise PermissionDenied
+        form = ReviewForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.transition(post, form.cleaned_data["decision"], request.user, form.cleaned_data["comment"])
+            except services.TransitionRefused as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+            else:
+                self.message_user(request, _("Your decision is recorded."), messages.SUCCESS)
+            return redirect("admin:content_library_post_change", post.pk)
+        return TemplateResponse(request, "admin/content_library/post/review.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "original": post, "post": post,
+            "form": form, "title": _("Review “%(title)s”") % {"title": post.title},
+            "previews": self.share_preview(post),
+        })
 
     def changelist_view(self, request, extra_context=None):
         from .selectors import library_health

@@ -27,6 +27,30 @@ def parse_hashtags(value):
     return tags
 
 
+def normalise_url(url):
+    """The same address, written one way: no spaces around it, scheme and host in lower case, no default
+    port, a path of at least "/", no empty fragment. The query is kept as it is (it may matter)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url  # the URL validator will say what is wrong
+    if not parts.scheme or not parts.hostname:
+        return url
+    scheme = parts.scheme.lower()
+    host = parts.hostname.lower()
+    if ":" in host:  # IPv6
+        host = f"[{host}]"
+    default = {"http": 80, "https": 443}.get(scheme)
+    netloc = host if port in (None, default) else f"{host}:{port}"
+    if parts.username:
+        netloc = f"{parts.username}{':' + parts.password if parts.password else ''}@{netloc}"
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, parts.fragment))
+
+
 def validate_hashtags(value):
     parse_hashtags(value)
 
@@ -160,6 +184,10 @@ class Post(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean_fields(self, exclude=None):
+        self.url = normalise_url(self.url)  # before the URL is validated, so spaces around it are no error
+        super().clean_fields(exclude=exclude)
 
     def clean(self):
         if self.publish_at and self.expires_at and self.expires_at <= self.publish_at:

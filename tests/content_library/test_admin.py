@@ -73,3 +73,30 @@ def test_reviewers_cannot_duplicate(client):
     client.post(reverse("admin:content_library_post_changelist"),
                 {"action": "duplicate", "_selected_action": [post.pk]})
     assert Post.objects.count() == 1
+
+
+def test_a_reviewer_approves_or_rejects_with_a_comment_kept_in_the_history(client):
+    post = factories.PostFactory(status="in_review")
+    reviewer = factories.UserFactory(roles=["reviewer"])
+    client.force_login(reviewer)
+    change = client.get(reverse("admin:content_library_post_change", args=[post.pk])).content.decode()
+    assert "Review: approve or reject" in change
+    url = reverse("admin:content_library_post_review", args=[post.pk])
+    response = client.post(url, {"decision": "rejected", "comment": ""})
+    assert response.status_code == 200 and "Say what must change." in response.content.decode()
+    post.refresh_from_db()
+    assert post.status == "in_review"
+
+    client.post(url, {"decision": "rejected", "comment": "The figure in the second line is not public yet."})
+    post.refresh_from_db()
+    transition = post.transitions.get()
+    assert (post.status, transition.to_status, transition.by, transition.comment) == (
+        "rejected", "rejected", reviewer, "The figure in the second line is not public yet.")
+
+
+def test_comms_cannot_reach_the_review(client, comms):
+    post = factories.PostFactory(status="in_review")
+    assert client.get(reverse("admin:content_library_post_review", args=[post.pk])).status_code == 403
+    client.post(reverse("admin:content_library_post_review", args=[post.pk]), {"decision": "approved"})
+    post.refresh_from_db()
+    assert post.status == "in_review"

@@ -25,3 +25,23 @@ def test_other_networks_have_their_own_limits_and_email_none():
     with pytest.raises(ValidationError, match="Too long for Instagram"):
         PostVariant(post=post, network="instagram", text="i" * 2200).full_clean()
     PostVariant(post=post, network="email", text="e" * 100_000).full_clean()
+
+
+@pytest.mark.parametrize("typed, stored", [
+    ("  HTTPS://WWW.Example.COM:443/News?lang=ES#  ", "https://www.example.com/News?lang=ES"),
+    ("http://example.com", "http://example.com/"),
+    ("https://example.com:8443/a", "https://example.com:8443/a"),
+    ("https://[2001:DB8::1]/x", "https://[2001:db8::1]/x"),
+])
+def test_destination_urls_are_normalised(typed, stored):
+    post = factories.PostFactory(url=typed)
+    post.full_clean()
+    assert post.url == stored
+
+
+@pytest.mark.parametrize("bad", ["javascript:alert(1)", "ftp://example.com/file", "https://", "not a url"])
+def test_only_http_and_https_destinations(bad):
+    post = factories.PostFactory.build(url=bad)
+    with pytest.raises(ValidationError) as error:
+        post.full_clean(exclude=["campaign", "created_by"])
+    assert "url" in error.value.message_dict
