@@ -157,6 +157,7 @@ class PostForm(forms.ModelForm):
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     form = PostForm
+    list_display_links = ["thumbnail", "title"]
     list_display = ["thumbnail", "title", "status", "language", "campaign", "publish_at", "expires_at", "is_live"]
     list_filter = ["status", LiveNowFilter, ExpiringFilter, NetworkFilter, "content_type", "category", "language",
                    "campaign"]

@@ -37,6 +37,33 @@ def redis_reachable():
 
 
 @pytest.fixture
+def roles_from_migrations(transactional_db):
+    """The roles' groups and permissions, as the data migrations make them. A transactional test's flush
+    empties those tables for the tests after it; this puts them back."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    class MigrationApps:
+        """What the migrations' functions use of `apps`, without their per-app set-up (done just below)."""
+
+        def get_app_configs(self):
+            return []
+
+        def get_model(self, *args):
+            return apps.get_model(*args)
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for module, function in [("advocacy.migrations.0003_roles", "create_roles"),
+                             ("guidelines.migrations.0004_roles_for_guide_review_and_capsules", "grant"),
+                             ("content_library.migrations.0004_category_permissions", "grant"),
+                             ("content_library.migrations.0007_suggestion_permissions", "grant")]:
+        getattr(importlib.import_module(module), function)(MigrationApps(), None)
+
+
+@pytest.fixture
 def click_writer(settings):
     """Group commit on, and the writer thread stopped (its connection closed) after the test."""
     from advocacy.clickwriter import _writer

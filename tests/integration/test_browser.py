@@ -307,3 +307,82 @@ def test_on_a_phone_an_employee_edits_within_the_guide_copies_the_link_and_uses_
     assert shares == {"x": "Mirad lo que hicimos en la semana del hackathon 🚀 & más #EmpleadoAcme",
                       "other": "Proud of this story"}
     assert not any("Halc" in url for url in stub_requested)
+
+
+def test_comms_create_a_reviewer_approves_and_only_the_targeted_team_sees_it(
+    live_server, transactional_db, roles_from_migrations, needs_chromium, settings, monkeypatch
+):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    settings.SITE_URL = live_server.url
+    ARTIFACTS.mkdir(exist_ok=True)
+    sales, tech = factories.TeamFactory(name="Sales"), factories.TeamFactory(name="Tech")
+    spain = factories.TeamFactory(name="Sales Spain", parent=sales)
+    comms = factories.UserFactory(email="comms.browser@example.com", roles=["comms"])
+    reviewer = factories.UserFactory(email="reviewer.browser@example.com", roles=["reviewer"])
+    seller = factories.AdvocateFactory(email="seller@example.com", team=spain)
+    engineer = factories.AdvocateFactory(email="engineer@example.com", team=tech)
+
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            def session(user, width=1366):
+                context = browser.new_context(viewport={"width": width, "height": 900})
+                context.set_default_timeout(TIMEOUT_MS)
+                context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+                    live_server.url) else route.abort())
+                page = context.new_page()
+                page.goto(f"{live_server.url}/accounts/login/")
+                page.locator("input[name=login]").fill(user.email)
+                page.locator("input[name=password]").fill(factories.PASSWORD)
+                page.locator("form button[type=submit]").first.click()
+                page.wait_for_load_state()
+                return context, page
+
+            # Comms write the post for the sales team and send it to review.
+            context, page = session(comms)
+            page.goto(f"{live_server.url}/admin/content_library/post/add/")
+            page.fill("#id_title", "Sales kick-off in Madrid")
+            page.fill("#id_url", "https://www.example.com/kickoff")
+            page.select_option("#id_language", "en")
+            page.select_option("#id_target_teams_from", label="Sales")
+            page.click("#id_target_teams_add")
+            page.fill("#id_variants-0-text", "Our sales kick-off starts today!")
+            page.select_option("#id_variants-0-network", "linkedin")
+            page.click("input[name=_save]")
+            expect(page.locator(".messagelist")).to_contain_text("Sales kick-off in Madrid")
+            page.locator("tr", has_text="Sales kick-off in Madrid").locator("input.action-select").check()
+            page.select_option("select[name=action]", "submit_for_review")
+            page.click("button[name=index]")
+            expect(page.locator(".messagelist")).to_contain_text("sent to review")
+            context.close()
+
+            # The reviewer approves it with a comment.
+            context, page = session(reviewer)
+            page.goto(f"{live_server.url}/admin/content_library/post/")
+            page.locator("tr", has_text="Sales kick-off in Madrid").locator("th a").click()
+            page.click("text=Review: approve or reject")
+            page.check("input[value=approved]")
+            page.fill("textarea[name=comment]", "Fine to go.")
+            page.screenshot(path=str(ARTIFACTS / "admin-review.png"), full_page=True)
+            page.click("input[type=submit]")
+            expect(page.locator(".messagelist")).to_contain_text("Your decision is recorded.")
+            context.close()
+
+            # Someone in a sub-team of Sales sees it; someone in Tech does not.
+            context, page = session(seller, width=360)
+            expect(page.get_by_role("article", name="Sales kick-off in Madrid")).to_be_visible()
+            context.close()
+            context, page = session(engineer, width=360)
+            expect(page.get_by_role("heading", name="Ready to share")).to_be_visible()
+            expect(page.get_by_role("article", name="Sales kick-off in Madrid")).to_have_count(0)
+            context.close()
+        finally:
+            browser.close()
+
+    from content_library.models import Post
+
+    post = Post.objects.get(title="Sales kick-off in Madrid")
+    assert post.status == "approved" and list(post.target_teams.all()) == [sales]
+    assert post.transitions.last().comment == "Fine to go."
