@@ -34,11 +34,24 @@ def lineage_ids(team_id):
 
 
 def shareable_posts_for(user, now=None):
-    """Live, approved posts targeted at `user` (at their team or a team above it, or at everyone)."""
+    """Live, approved posts targeted at `user`: at their team or a team above it (or no team), at their
+    location (or none: someone whose location is unknown gets only those), at their language (or none; an
+    employee who has not chosen a language gets every language)."""
     profile = user.profile
     targets = Post.target_teams.through.objects.filter(post_id=OuterRef("pk"))
     my_teams = lineage_ids(profile.team_id) if profile.team_id else []
-    return Post.objects.live(now).filter(~Exists(targets) | Exists(targets.filter(team_id__in=my_teams)))
+    location = profile.location.strip().lower()
+    by_location = Q(target_locations="")
+    if location:
+        by_location |= Q(target_locations__contains=f",{location},")
+    by_language = Q()
+    if profile.language:
+        by_language = Q(target_languages="") | Q(target_languages__contains=f",{profile.language},")
+    return (
+        Post.objects.live(now)
+        .filter(~Exists(targets) | Exists(targets.filter(team_id__in=my_teams)))
+        .filter(by_location, by_language)
+    )
 
 
 def feed_for(user, now=None):

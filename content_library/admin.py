@@ -17,7 +17,7 @@ from advocacy.networks import SHARE_TARGETS, Network, composed_text, text_length
 
 from . import services
 from .images import clean_upload
-from .models import Campaign, Category, Post, PostTransition, PostVariant, Suggestion
+from .models import Campaign, Category, Post, PostTransition, PostVariant, Suggestion, targeting_list
 
 
 @admin.register(Category)
@@ -142,9 +142,22 @@ class ReviewForm(forms.Form):
 
 
 class PostForm(forms.ModelForm):
+    target_languages = forms.MultipleChoiceField(
+        label=_("Target languages"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=settings.LANGUAGES, help_text=_("None ticked: every language."),
+    )
+
     class Meta:
         model = Post
         fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["target_languages"] = self.instance.target_language_list
+
+    def clean_target_languages(self):
+        return targeting_list(",".join(self.cleaned_data["target_languages"]))
 
     def clean_image(self):
         """Only JPEG, PNG, WebP or GIF that are what they say, within the size limits, stored without EXIF."""
@@ -170,7 +183,8 @@ class PostAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "summary", "url", "image", "language", "hashtags", "campaign", "allow_edit"]}),
         (_("Library"), {"fields": ["content_type", "category", "tags"]}),
-        (_("Audience and dates"), {"fields": ["target_teams", "publish_at", "expires_at"]}),
+        (_("Audience and dates"), {"fields": ["target_teams", "target_locations", "target_languages", "publish_at",
+                                               "expires_at"]}),
         (_("Review"), {"fields": ["status", "created_by", "created_at", "updated_at"]}),
         (_("Preview of the share per network"), {"fields": ["share_preview"], "classes": ["collapse"]}),
     ]

@@ -51,6 +51,13 @@ def normalise_url(url):
     return urlunsplit((scheme, netloc, parts.path or "/", parts.query, parts.fragment))
 
 
+def targeting_list(value):
+    """'Madrid, Sevilla' → ',madrid,sevilla,' (lower case, trimmed, no repeats); '' stays ''."""
+    items = list(dict.fromkeys(item.strip().lower() for item in (value or "").replace(";", ",").split(",")
+                               if item.strip() and item.strip() != ","))
+    return f",{','.join(items)}," if items else ""
+
+
 def validate_hashtags(value):
     parse_hashtags(value)
 
@@ -152,6 +159,12 @@ class Post(models.Model):
         _("employees may edit the text"), default=True,
         help_text=_("Employees can personalise the text before sharing, within the usage guide's rules."),
     )
+    # Stored as ",madrid,sevilla," so one "contains" finds a member; empty means everywhere / every language.
+    target_locations = models.CharField(
+        _("target locations"), max_length=500, blank=True,
+        help_text=_("Comma-separated, as written on employees' profiles. Leave empty for every location."),
+    )
+    target_languages = models.CharField(_("target languages"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
     publish_at = models.DateTimeField(_("publish at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
@@ -187,7 +200,16 @@ class Post(models.Model):
 
     def clean_fields(self, exclude=None):
         self.url = normalise_url(self.url)  # before the URL is validated, so spaces around it are no error
+        self.target_locations = targeting_list(self.target_locations)
         super().clean_fields(exclude=exclude)
+
+    @property
+    def target_location_list(self):
+        return [item for item in self.target_locations.split(",") if item]
+
+    @property
+    def target_language_list(self):
+        return [item for item in self.target_languages.split(",") if item]
 
     def clean(self):
         if self.publish_at and self.expires_at and self.expires_at <= self.publish_at:

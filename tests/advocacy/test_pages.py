@@ -187,3 +187,29 @@ def test_posts_published_since_my_last_visit_are_marked_new(client, employee):
     fresh = page.split("Fresh one")[0].rsplit("<article", 1)[1]
     assert ">New<" in fresh
     assert ">New<" not in page.split(old.title)[0].rsplit("<article", 1)[1]
+
+
+def test_posts_can_target_locations_and_languages(client):
+    madrid_es = factories.AdvocateFactory()
+    type(madrid_es.profile).objects.filter(pk=madrid_es.profile.pk).update(location="Madrid", language="es")
+    sevilla_en = factories.AdvocateFactory()
+    type(sevilla_en.profile).objects.filter(pk=sevilla_en.profile.pk).update(location="Sevilla", language="en")
+    nowhere = factories.AdvocateFactory()  # no location, no language chosen
+    factories.PostFactory(title="Madrid event", target_locations=",madrid,valencia,")
+    factories.PostFactory(title="Solo en español", target_languages=",es,")
+    factories.PostFactory(title="For everyone")
+
+    def titles(person):
+        client.force_login(person)
+        return {post.title for post in client.get("/").context["page"]}
+
+    assert titles(madrid_es) == {"Madrid event", "Solo en español", "For everyone"}
+    assert titles(sevilla_en) == {"For everyone"}
+    assert titles(nowhere) == {"Solo en español", "For everyone"}
+
+
+def test_targeted_locations_are_stored_one_way():
+    from content_library.models import targeting_list
+
+    assert targeting_list(" Madrid, sevilla ;MADRID,, ") == ",madrid,sevilla,"
+    assert targeting_list("") == ""
