@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test messages check-deploy worker beat clean bench-redirect
+.PHONY: install run test messages check-deploy worker beat clean bench-redirect bench-feed
 
 ## install: create .venv and install Python and front-end dependencies (quick when nothing changed)
 install: $(STAMP) $(NODE_STAMP)
@@ -52,3 +52,7 @@ clean:
 ## bench-redirect: requests/s of /s/<code> beside a bare 302 view under gunicorn (needs PostgreSQL; see bench/README.md)
 bench-redirect: install
 	$(BIN)/python -m bench.redirect $(BENCH_ARGS)
+
+## bench-feed: the dashboard with 10,000 posts and 10,000 employees beside 10 posts (PostgreSQL; bench/README.md)
+bench-feed: install
+	$(BIN)/python -m bench.feed $(BENCH_ARGS)
