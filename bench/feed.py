@@ -166,7 +166,7 @@ def main(argv=None):
     ])
     print(table)
     if arguments.write:
-        from bench.redirect import DOCS_FILE
+        from bench.redirect import write_section
 
         section = "\n".join([
             SECTION_TITLE, "",
@@ -180,15 +180,7 @@ def main(argv=None):
             f"- **Requests**: {arguments.requests} timed per size after 5 warm-up, DEBUG=0", "",
             table, "",
         ])
-        current = DOCS_FILE.read_text()
-        lines = current.splitlines(keepends=True)
-        start = next((i for i, line in enumerate(lines) if line.rstrip() == SECTION_TITLE), None)
-        if start is None:
-            DOCS_FILE.write_text(current.rstrip("\n") + "\n\n" + section)
-        else:
-            end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-            DOCS_FILE.write_text("".join(lines[:start]) + section + ("\n" + "".join(lines[end:]) if end < len(lines)
-                                                                     else ""))
+        write_section(section, SECTION_TITLE)
 
 
 if __name__ == "__main__":

@@ -589,12 +589,14 @@ def summarize(runs, connections, server_click_errors):
     return summary, clicks_line, ratio_line, clicks_ok and ratio_ok
 
 
-def write_section(text):
-    """Replace the "Tracked-link redirect" section of docs/benchmarks.md (everything up to the next ##)."""
+def write_section(text, title=None):
+    """Replace a section of docs/benchmarks.md (its `## title` line up to the next ##); by default the
+    "Tracked-link redirect" one."""
+    title = title or SECTION_TITLE
     DOCS_FILE.parent.mkdir(parents=True, exist_ok=True)
     current = DOCS_FILE.read_text() if DOCS_FILE.exists() else "# Benchmarks\n"
     lines = current.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.rstrip() == SECTION_TITLE), None)
+    start = next((i for i, line in enumerate(lines) if line.rstrip() == title), None)
     section = text.rstrip("\n") + "\n"
     if start is None:
         new = current.rstrip("\n") + "\n\n" + section
