@@ -100,8 +100,12 @@ class Block:
 
 
 def compare(previous_text, current_text):
-    """The current text's blocks, those new or changed since `previous_text` marked, and the removed ones."""
-    old, new = blocks(previous_text), blocks(current_text)
+    """The current text's blocks, those new or changed since `previous_text` marked, and the removed ones.
+    With no previous text (nothing to compare with), the blocks alone, none marked."""
+    new = blocks(current_text)
+    if previous_text is None:
+        return [Block(mark_safe(block)) for block in new], []  # noqa: S308 - sanitised blocks
+    old = blocks(previous_text)
     changed, removed = set(), []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
         if tag in ("replace", "insert"):

@@ -47,7 +47,7 @@ def guide(request):
     else:
         form = SignGuideForm(initial={"typed_name": request.user.get_full_name()})
     last_signed = next((ack.version for ack in mine if version and ack.version.version < version.version), None)
-    blocks, removed = compare(last_signed.body if last_signed and not signature else version.body if version else "",
+    blocks, removed = compare(last_signed.body if last_signed and not signature else None,
                               version.body if version else "")
     return render(request, "guidelines/guide.html", {
         "version": version, "signature": signature, "form": form, "blocks": blocks, "removed": removed,
@@ -61,7 +61,7 @@ def guide(request):
 def guide_version(request, number):
     """An earlier (or the current) published version, to read."""
     version = get_object_or_404(GuideVersion.objects.published(), version=number)
-    blocks, _removed = compare(version.body, version.body)
+    blocks, _removed = compare(None, version.body)
     return render(request, "guidelines/guide_version.html", {
         "version": version, "blocks": blocks, "is_current": version == current_version(),
     })

@@ -45,22 +45,18 @@ def roles_from_migrations(transactional_db):
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
 
-    class MigrationApps:
-        """What the migrations' functions use of `apps`, without their per-app set-up (done just below)."""
-
-        def get_app_configs(self):
-            return []
-
-        def get_model(self, *args):
-            return apps.get_model(*args)
+    from advocacy.role_grants import grant
 
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
-    for module, function in [("advocacy.migrations.0003_roles", "create_roles"),
-                             ("guidelines.migrations.0004_roles_for_guide_review_and_capsules", "grant"),
-                             ("content_library.migrations.0004_category_permissions", "grant"),
-                             ("content_library.migrations.0007_suggestion_permissions", "grant")]:
-        getattr(importlib.import_module(module), function)(MigrationApps(), None)
+    roles = importlib.import_module("advocacy.migrations.0003_roles")
+    grant(apps, {**roles.ROLE_PERMISSIONS, "admin": []})
+    apps.get_model("auth", "Group").objects.get(name="admin").permissions.set(
+        apps.get_model("auth", "Permission").objects.all())
+    for module in ["guidelines.migrations.0004_roles_for_guide_review_and_capsules",
+                   "content_library.migrations.0004_category_permissions",
+                   "content_library.migrations.0007_suggestion_permissions"]:
+        grant(apps, importlib.import_module(module).GRANTS)
 
 
 @pytest.fixture

@@ -1,26 +1,16 @@
 """Comms keep the library's categories; reviewers see them; admin may do all."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GRANTS = {
-    "comms": ["add_category", "change_category", "view_category", "delete_category"],
-    "reviewer": ["view_category"],
-    "admin": ["add_category", "change_category", "view_category", "delete_category"],
-}
+from advocacy.role_grants import create_all_permissions, grant
+
+EDIT_CATEGORIES = [f"content_library.{action}_category" for action in ("add", "change", "view", "delete")]
+GRANTS = {"comms": EDIT_CATEGORIES, "reviewer": ["content_library.view_category"], "admin": EDIT_CATEGORIES}
 
 
-def grant(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in GRANTS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="content_library",
-                                                         codename__in=codenames))
+def grant_roles(apps, schema_editor):
+    create_all_permissions(apps)
+    grant(apps, GRANTS)
 
 
 class Migration(migrations.Migration):
@@ -29,4 +19,4 @@ class Migration(migrations.Migration):
         ("advocacy", "0003_roles"),
     ]
 
-    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(grant_roles, migrations.RunPython.noop)]
