@@ -7,7 +7,7 @@ typed one; where a network will not say (no permission, a revoked token), the la
 import logging
 from datetime import timedelta
 
-from allauth.socialaccount.models import SocialToken
+from allauth.socialaccount.models import SocialAccount, SocialToken
 from django.utils import timezone
 
 from . import clients
@@ -32,6 +32,16 @@ def refresh_connected_followers(social_account):
         defaults={"followers": count, "source": NetworkAudience.Source.CONNECTED, "updated_at": timezone.now()},
     )
     return count
+
+
+def connected_token(employee_id, network):
+    """A usable access token of the employee's account connected on `network` (renewed if it had expired).
+    Raises `TokenRevoked` when the employee has no connected account there, or its token cannot be used."""
+    providers = [provider for provider, provider_network in PROVIDER_NETWORKS.items() if provider_network == network]
+    account = SocialAccount.objects.filter(user_id=employee_id, provider__in=providers).order_by("-id").first()
+    if account is None:
+        raise clients.TokenRevoked(f"no {network} account connected")
+    return _valid_token(account, network)
 
 
 # Refresh a little before the network's deadline, so a token does not expire between here and the call.

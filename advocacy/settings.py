@@ -161,8 +161,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "advocacy.tasks.refresh_all_follower_counts",
         "schedule": crontab(minute=30, hour=3),
     },
-    "roll-up-last-month-on-the-first": {
-        "task": "metrics.tasks.roll_up_daily_stats",
+    # Engagement: due shares are asked hourly while young, every 6 hours in their first week, then daily
+    # until 30 days (metrics.engagement.PULL_CADENCE); the job looks for due ones every 15 minutes.
+    "pull-engagement": {
+        "task": "metrics.tasks.pull_engagement_task",
+        "schedule": crontab(minute="7-59/15"),
+    },
+    "find-shared-posts-on-x": {
+        "task": "metrics.tasks.find_shared_posts_task",
+        "schedule": crontab(minute=40),
+    },
+    # Completes last month's counts, then e-mails its report to the managers (CELERY_TIMEZONE is the company's).
+    "monthly-report": {
+        "task": "metrics.tasks.send_monthly_report_task",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),
     },
 }
@@ -232,6 +243,8 @@ LOGIN_URL = "account_login"
 # Sign-up is open only to these e-mail domains (comma-separated), or to holders of an invitation.
 COMPANY_EMAIL_DOMAINS = [d.lower().lstrip("@") for d in env_list("COMPANY_EMAIL_DOMAINS", "example.com")]
 COMPANY_NAME = os.environ.get("COMPANY_NAME", "Acme")
+# The currency of the earned media value, the network rates and the program's cost (ISO 4217 code).
+REPORT_CURRENCY = os.environ.get("REPORT_CURRENCY", "EUR")
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -321,6 +334,8 @@ POINTS_RULES = {
     "unique_click_cap_per_share": 20,
     "guide_signed": 20,
     "capsule_passed": 15,
+    "engagement": 1,
+    "engagement_cap_per_share": 50,
 }
 # Require passing a basic training capsule before an employee's first share.
 TRAINING_REQUIRED_BEFORE_SHARING = env_bool("TRAINING_REQUIRED_BEFORE_SHARING", False)
@@ -355,3 +370,8 @@ FACEBOOK_GRAPH_VERSION = os.environ.get("FACEBOOK_GRAPH_VERSION", "v23.0")
 # Seconds to wait for a network's answer, and attempts on a 5xx or a timeout before giving up.
 NETWORK_API_TIMEOUT = float(os.environ.get("NETWORK_API_TIMEOUT", "10"))
 NETWORK_API_MAX_ATTEMPTS = int(os.environ.get("NETWORK_API_MAX_ATTEMPTS", "3"))
+# X's app-only bearer token: tweet lookup for shares without a connected account, and the search that finds
+# posts carrying a tracked link. Empty: both are skipped.
+X_APP_BEARER_TOKEN = os.environ.get("X_APP_BEARER_TOKEN", "")
+# Search X for posts carrying our tracked links (recent search, the last 7 days). Needs X_APP_BEARER_TOKEN.
+X_SEARCH_ENABLED = env_bool("X_SEARCH_ENABLED", False) and bool(X_APP_BEARER_TOKEN)

@@ -1,7 +1,11 @@
-"""Daily counts rolled up from raw shares and clicks; reports read these, never the raw events."""
+"""Daily counts rolled up from raw events, the engagement pulled from the networks, and what the report needs
+besides (media value rates, the program's cost, when each job ran). Reports read the counts, never the raw
+events."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from advocacy.networks import Network
@@ -18,11 +22,23 @@ class DailyStat(models.Model):
     clicks = models.PositiveIntegerField(default=0)
     unique_clicks = models.PositiveIntegerField(default=0)
     potential_reach = models.PositiveBigIntegerField(default=0)
+    # Engagement as last pulled, counted on the day of the share it belongs to.
+    impressions = models.PositiveBigIntegerField(default=0)
+    reactions = models.PositiveBigIntegerField(default=0)
+    comments = models.PositiveBigIntegerField(default=0)
+    reshares = models.PositiveBigIntegerField(default=0)
+    # The engagement rate's denominator: per share, its impressions where known, else its potential reach.
+    engagement_base = models.PositiveBigIntegerField(default=0)
+    # Shares whose final text carries their campaign's hashtag.
+    hashtag_mentions = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("daily statistic")
         verbose_name_plural = _("daily statistics")
-        permissions = [("view_kpi_report", _("Can view the KPI reports"))]
+        permissions = [
+            ("view_kpi_report", _("Can view the KPI reports")),
+            ("view_all_teams_report", _("Can read the KPI report of every team")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["day", "employee", "post", "network"], name="one_stat_row_per_day"),
         ]
@@ -39,3 +55,188 @@ class FillState(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.filled_until}"
+
+
+class StaleDay(models.Model):
+    """A day already filled whose counts changed since (new engagement for its shares): the next rollup run
+    recomputes it."""
+
+    day = models.DateField(unique=True)
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return str(self.day)
+
+
+class AnalyticsImport(models.Model):
+    """A network's analytics export uploaded by comms. The file's fingerprint makes a second upload a no-op."""
+
+    network = models.CharField(_("network"), max_length=16, choices=Network.choices)
+    file_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_matched = models.PositiveIntegerField(_("rows matching a share"), default=0)
+    snapshots_created = models.PositiveIntegerField(_("figures changed"), default=0)
+
+    class Meta:
+        verbose_name = _("analytics import")
+        verbose_name_plural = _("analytics imports")
+        ordering = ["-uploaded_at"]
+        constraints = [models.UniqueConstraint(fields=["network", "sha256"], name="one_import_per_file")]
+
+    def __str__(self):
+        return f"{self.get_network_display()}: {self.file_name}"
+
+
+class EngagementSnapshot(models.Model):
+    """What a network said about one share's post at one moment. Append-only history; a snapshot is written
+    only when a figure changed."""
+
+    class Source(models.TextChoices):
+        API = "api", _("Network API")
+        SEARCH = "search", _("Found by searching for the tracked link")
+        IMPORT = "import", _("Analytics export")
+
+    share = models.ForeignKey(
+        "advocacy.Share", on_delete=models.CASCADE, related_name="engagement_snapshots", verbose_name=_("share")
+    )
+    fetched_at = models.DateTimeField(_("fetched at"), default=timezone.now)
+    impressions = models.PositiveBigIntegerField(_("impressions"), null=True, blank=True)
+    reactions = models.PositiveIntegerField(_("reactions"), default=0)
+    comments = models.PositiveIntegerField(_("comments"), default=0)
+    reshares = models.PositiveIntegerField(_("reshares"), default=0)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    analytics_import = models.ForeignKey(
+        AnalyticsImport, null=True, blank=True, on_delete=models.PROTECT, related_name="snapshots",
+        verbose_name=_("analytics import"),
+    )
+
+    class Meta:
+        verbose_name = _("engagement snapshot")
+        verbose_name_plural = _("engagement snapshots")
+        ordering = ["-fetched_at", "-id"]
+        indexes = [models.Index(fields=["share", "-fetched_at"], name="snapshot_share_latest")]
+
+    @property
+    def engagements(self):
+        return self.reactions + self.comments + self.reshares
+
+
+class ShareEngagement(models.Model):
+    """A share's latest engagement figures, and when the puller should next ask the network about them."""
+
+    share = models.OneToOneField(
+        "advocacy.Share", primary_key=True, on_delete=models.CASCADE, related_name="engagement",
+        verbose_name=_("share"),
+    )
+    impressions = models.PositiveBigIntegerField(_("impressions"), null=True, blank=True)
+    reactions = models.PositiveIntegerField(_("reactions"), default=0)
+    comments = models.PositiveIntegerField(_("comments"), default=0)
+    reshares = models.PositiveIntegerField(_("reshares"), default=0)
+    measured_at = models.DateTimeField(_("measured at"), null=True, blank=True)
+    # None: not (or no longer) pulled, because the share is too old or the network cannot tell.
+    next_pull_at = models.DateTimeField(_("next pull at"), null=True, blank=True)
+    last_pulled_at = models.DateTimeField(_("last pulled at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    failures = models.PositiveSmallIntegerField(_("failures in a row"), default=0)
+
+    class Meta:
+        verbose_name = _("share engagement")
+        verbose_name_plural = _("share engagement")
+        indexes = [
+            models.Index(fields=["next_pull_at"], name="engagement_due", condition=Q(next_pull_at__isnull=False)),
+        ]
+
+    @property
+    def engagements(self):
+        return self.reactions + self.comments + self.reshares
+
+
+class NetworkRate(models.Model):
+    """What a thousand impressions and a click are worth on a network, for the earned media value."""
+
+    network = models.CharField(_("network"), max_length=16, choices=Network.choices, unique=True)
+    cpm = models.DecimalField(_("CPM (per 1,000 impressions)"), max_digits=10, decimal_places=2, default=0)
+    cpc = models.DecimalField(_("CPC (per click)"), max_digits=10, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("media value rate")
+        verbose_name_plural = _("media value rates")
+        ordering = ["network"]
+        constraints = [
+            models.CheckConstraint(condition=Q(cpm__gte=0) & Q(cpc__gte=0), name="media_rates_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.get_network_display()
+
+
+class ProgramCost(models.Model):
+    """What the program cost in a month (licences, rewards, people's time), for its return on investment."""
+
+    month = models.DateField(_("month"), unique=True, help_text=_("Any day of the month; the first is stored."))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("program cost")
+        verbose_name_plural = _("program costs")
+        ordering = ["-month"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="program_cost_not_negative")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}: {self.amount}"
+
+    def save(self, *args, **kwargs):
+        self.month = self.month.replace(day=1)
+        super().save(*args, **kwargs)
+
+
+class JobRun(models.Model):
+    """One run of a background job: when it started and ended, and what it did or why it failed."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        RETRYING = "retrying", _("Will retry")
+        FAILED = "failed", _("Failed")
+
+    job = models.CharField(_("job"), max_length=120)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.RUNNING)
+    summary = models.CharField(_("what it did"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["job", "-started_at"], name="jobrun_job_latest")]
+
+    def __str__(self):
+        return f"{self.job} @ {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def duration(self):
+        return self.finished_at - self.started_at if self.finished_at else None
+
+
+class ReportDelivery(models.Model):
+    """A monthly report e-mailed to one manager; the constraint keeps a retried job from sending it twice."""
+
+    month = models.DateField(_("month"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report delivery")
+        verbose_name_plural = _("report deliveries")
+        ordering = ["-month", "recipient_id"]
+        constraints = [models.UniqueConstraint(fields=["month", "recipient"], name="one_report_per_month_recipient")]

@@ -1,21 +1,30 @@
-"""The monthly KPI report, read from the daily counts (and the points ledger), per DESIGN.md."""
+"""The monthly KPI report, read from the daily counts (and the points ledger), per DESIGN.md.
+
+Every figure is computed for the month and for the month before, with the same filters: a team (with its
+sub-teams), a campaign, a network. People counts (active employees, enrolled advocates) depend on the team
+only; everything else on all three filters.
+"""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from advocacy.models import Team
-from content_library.models import Post
+from content_library.models import Campaign, Post
 from guidelines.models import Acknowledgement, GuideVersion
 from rewards.models import PointsEntry
 
-from .models import DailyStat
+from .models import DailyStat, NetworkRate, ProgramCost
 from .services import day_bounds
 
 TOP_LIMIT = 20
+TOP_TEAMS_LIMIT = 10
+TOP_DOMAINS_LIMIT = 10
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,12 @@ class Month:
         """[start, end) as aware datetimes in the company's time zone."""
         return day_bounds(self.first_day)[0], day_bounds(self.last_day)[1]
 
+    def days(self):
+        day = self.first_day
+        while day <= self.last_day:
+            yield day
+            day += timedelta(days=1)
+
     def __str__(self):
         return f"{self.year:04d}-{self.month:02d}"
 
@@ -63,28 +78,82 @@ class Month:
 @dataclass
 class Figure:
     key: str
-    value: float
-    previous: float
+    value: float | None
+    previous: float | None
     is_rate: bool = False
+    is_money: bool = False
 
     @property
     def change(self):
+        if self.value is None or self.previous is None:
+            return None
         return self.value - self.previous
 
     @property
     def change_percent(self):
-        if self.is_rate or not self.previous:
+        if self.is_rate or not self.previous or self.value is None:
             return None
         return (self.value - self.previous) / self.previous * 100
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a report is restricted to; `team_ids` is the team with its sub-teams."""
+
+    team: Team | None = None
+    campaign: Campaign | None = None
+    network: str = ""
+    team_ids: frozenset | None = None
+
+    @classmethod
+    def of(cls, team=None, campaign=None, network=""):
+        team_ids = frozenset(Team.subtree_ids([team.pk])) if team else None
+        return cls(team=team, campaign=campaign, network=network or "", team_ids=team_ids)
+
+    @property
+    def any(self):
+        return bool(self.team or self.campaign or self.network)
+
+    def stats(self, first_day, last_day):
+        stats = DailyStat.objects.filter(day__gte=first_day, day__lte=last_day)
+        if self.team_ids is not None:
+            stats = stats.filter(team_id__in=self.team_ids)
+        if self.campaign is not None:
+            stats = stats.filter(campaign_id=self.campaign.pk)
+        if self.network:
+            stats = stats.filter(network=self.network)
+        return stats
 
 
 @dataclass
 class Report:
     month: Month
-    team: Team | None
+    filters: Filters
     figures: dict
+    daily: list = field(default_factory=list)
+    networks: list = field(default_factory=list)
+    domains: list = field(default_factory=list)
     top_contributors: list = field(default_factory=list)
+    top_teams: list = field(default_factory=list)
     top_content: list = field(default_factory=list)
+    hashtags: list = field(default_factory=list)
+    contributors_team_ids: frozenset | None = None
+
+    @property
+    def team(self):
+        return self.filters.team
+
+
+SUMMED = ("shares", "clicks", "unique_clicks", "potential_reach", "impressions", "reactions", "comments",
+          "reshares", "engagement_base", "hashtag_mentions")
+RATES = {"adoption_rate", "participation_rate", "engagement_rate", "roi"}
+MONEY = {"emv", "program_cost"}
+# The figures of the report, in the order it shows them.
+FIGURE_KEYS = (
+    "active_employees", "enrolled_advocates", "adoption_rate", "sharers", "participation_rate", "shares",
+    "clicks", "unique_clicks", "potential_reach", "impressions", "reactions", "comments", "reshares",
+    "engagements", "engagement_rate", "hashtag_mentions", "emv", "program_cost", "roi",
+)
 
 
 def _ratio(numerator, denominator):
@@ -113,86 +182,225 @@ def _people_counts(month, team_ids):
     return active.count(), enrolled.count()
 
 
-def _period_figures(month, team_ids):
-    stats = DailyStat.objects.filter(day__gte=month.first_day, day__lte=month.last_day)
-    if team_ids is not None:
-        stats = stats.filter(team_id__in=team_ids)
-    totals = stats.aggregate(
-        shares=Sum("shares"), clicks=Sum("clicks"), unique_clicks=Sum("unique_clicks"),
-        potential_reach=Sum("potential_reach"),
-    )
+def media_rates():
+    """{network: (CPM, CPC)} as set by comms in the admin; a network without rates is worth nothing."""
+    return {rate.network: (rate.cpm, rate.cpc) for rate in NetworkRate.objects.all()}
+
+
+def earned_media_value(impressions, clicks, rates):
+    """EMV of one network's figures: impressions / 1000 × CPM + clicks × CPC."""
+    cpm, cpc = rates or (Decimal(0), Decimal(0))
+    return Decimal(impressions) / 1000 * cpm + Decimal(clicks) * cpc
+
+
+def period_figures(month, filters, rates):
+    """The month's figures and its per-network breakdown."""
+    stats = filters.stats(month.first_day, month.last_day)
+    per_network = list(stats.values("network").annotate(**{key: Sum(key) for key in SUMMED}).order_by("network"))
+    totals = dict.fromkeys(SUMMED, 0)
+    emv = Decimal(0)
+    for row in per_network:
+        for key in SUMMED:
+            row[key] = row[key] or 0
+            totals[key] += row[key]
+        row["engagements"] = row["reactions"] + row["comments"] + row["reshares"]
+        row["emv"] = earned_media_value(row["impressions"], row["clicks"], rates.get(row["network"]))
+        emv += row["emv"]
     sharers = stats.filter(shares__gt=0).values("employee_id").distinct().count()
-    active, enrolled = _people_counts(month, team_ids)
-    return {
+    active, enrolled = _people_counts(month, filters.team_ids)
+    engagements = totals["reactions"] + totals["comments"] + totals["reshares"]
+    figures = {
         "active_employees": active,
         "enrolled_advocates": enrolled,
         "adoption_rate": _ratio(enrolled, active),
         "sharers": sharers,
         "participation_rate": _ratio(sharers, enrolled),
-        "shares": totals["shares"] or 0,
-        "clicks": totals["clicks"] or 0,
-        "unique_clicks": totals["unique_clicks"] or 0,
-        "potential_reach": totals["potential_reach"] or 0,
+        **{key: totals[key] for key in SUMMED if key != "engagement_base"},
+        "engagements": engagements,
+        "engagement_rate": _ratio(engagements, totals["engagement_base"]),
+        "emv": float(emv),
+        "program_cost": None,
+        "roi": None,
+    }
+    if not filters.any:
+        # The program's cost is the company's: its return is only read for the whole company.
+        cost = ProgramCost.objects.filter(month=month.first_day).values_list("amount", flat=True).first()
+        if cost is not None:
+            figures["program_cost"] = float(cost)
+            figures["roi"] = float((emv - cost) / cost) if cost else None
+    return figures, per_network
+
+
+def _daily(month, filters):
+    rows = {
+        row["day"]: row
+        for row in filters.stats(month.first_day, month.last_day).values("day")
+        .annotate(shares=Sum("shares"), clicks=Sum("clicks"), unique_clicks=Sum("unique_clicks"))
+    }
+    return [
+        {"day": day, "shares": rows.get(day, {}).get("shares") or 0, "clicks": rows.get(day, {}).get("clicks") or 0,
+         "unique_clicks": rows.get(day, {}).get("unique_clicks") or 0}
+        for day in month.days()
+    ]
+
+
+def _domains(month, filters):
+    """Clicks by the destination's domain (the post's link)."""
+    per_post = dict(
+        filters.stats(month.first_day, month.last_day).filter(clicks__gt=0).values("post_id")
+        .annotate(clicks=Sum("clicks")).values_list("post_id", "clicks")
+    )
+    domains = {}
+    for post_id, url in Post.objects.filter(pk__in=list(per_post)).values_list("pk", "url"):
+        domain = (urlsplit(url).hostname or "").removeprefix("www.")
+        domains[domain] = domains.get(domain, 0) + per_post[post_id]
+    ranked = sorted(domains.items(), key=lambda item: (-item[1], item[0]))
+    return [{"domain": domain, "clicks": clicks} for domain, clicks in ranked[:TOP_DOMAINS_LIMIT]]
+
+
+def _points_in(month, filters):
+    start, end = month.bounds()
+    points = PointsEntry.objects.filter(created_at__gte=start, created_at__lt=end)
+    if filters.team_ids is not None:
+        points = points.filter(employee__profile__team_id__in=filters.team_ids)
+    return points
+
+
+def _activity(month, filters, field_name, ids):
+    return {
+        row[field_name]: row
+        for row in filters.stats(month.first_day, month.last_day).filter(**{f"{field_name}__in": ids})
+        .values(field_name).annotate(shares=Sum("shares"), clicks=Sum("clicks"), reactions=Sum("reactions"),
+                                     comments=Sum("comments"), reshares=Sum("reshares"))
     }
 
 
-RATES = {"adoption_rate", "participation_rate"}
+def _engagements(row):
+    return (row.get("reactions") or 0) + (row.get("comments") or 0) + (row.get("reshares") or 0)
 
 
-def _top_contributors(month, team_ids):
-    start, end = month.bounds()
-    points = PointsEntry.objects.filter(created_at__gte=start, created_at__lt=end)
-    if team_ids is not None:
-        points = points.filter(employee__profile__team_id__in=team_ids)
+def _top_contributors(month, filters, restrict_to_team_ids=None):
+    """Employees ranked by points earned in the month, with their shares, clicks and engagements beside."""
+    points = _points_in(month, filters)
+    if restrict_to_team_ids is not None:
+        points = points.filter(employee__profile__team_id__in=restrict_to_team_ids)
     ranking = list(
         points.values("employee_id").annotate(points=Sum("points")).filter(points__gt=0)
         .order_by("-points", "employee_id")[:TOP_LIMIT]
     )
     ids = [row["employee_id"] for row in ranking]
-    activity = {
-        row["employee_id"]: row
-        for row in DailyStat.objects.filter(day__gte=month.first_day, day__lte=month.last_day, employee_id__in=ids)
-        .values("employee_id").annotate(shares=Sum("shares"), clicks=Sum("clicks"))
-    }
+    activity = _activity(month, filters, "employee_id", ids)
     people = get_user_model().objects.select_related("profile__team").in_bulk(ids)
+    rows = []
+    for rank, row in enumerate(ranking, start=1):
+        done = activity.get(row["employee_id"], {})
+        rows.append({"rank": rank, "employee": people[row["employee_id"]], "points": row["points"],
+                     "shares": done.get("shares") or 0, "clicks": done.get("clicks") or 0,
+                     "engagements": _engagements(done)})
+    return rows
+
+
+def _top_teams(month, filters):
+    """Teams ranked by the points their members earned in the month."""
+    ranking = list(
+        _points_in(month, filters).filter(employee__profile__team__isnull=False)
+        .values("employee__profile__team_id").annotate(points=Sum("points")).filter(points__gt=0)
+        .order_by("-points", "employee__profile__team_id")[:TOP_TEAMS_LIMIT]
+    )
+    ids = [row["employee__profile__team_id"] for row in ranking]
+    activity = _activity(month, filters, "team_id", ids)
+    teams = Team.objects.in_bulk(ids)
     return [
-        {
-            "rank": rank,
-            "employee": people[row["employee_id"]],
-            "points": row["points"],
-            "shares": activity.get(row["employee_id"], {}).get("shares") or 0,
-            "clicks": activity.get(row["employee_id"], {}).get("clicks") or 0,
-        }
+        {"rank": rank, "team": teams[row["employee__profile__team_id"]], "points": row["points"],
+         "shares": activity.get(row["employee__profile__team_id"], {}).get("shares") or 0,
+         "clicks": activity.get(row["employee__profile__team_id"], {}).get("clicks") or 0,
+         "engagements": _engagements(activity.get(row["employee__profile__team_id"], {}))}
         for rank, row in enumerate(ranking, start=1)
     ]
 
 
-def _top_content(month, team_ids):
-    stats = DailyStat.objects.filter(day__gte=month.first_day, day__lte=month.last_day)
-    if team_ids is not None:
-        stats = stats.filter(team_id__in=team_ids)
+def _top_content(month, filters):
+    """Posts ranked by clicks, with shares and engagements beside."""
     ranking = list(
-        stats.values("post_id").annotate(clicks=Sum("clicks"), shares=Sum("shares"))
+        filters.stats(month.first_day, month.last_day).values("post_id")
+        .annotate(clicks=Sum("clicks"), shares=Sum("shares"), reactions=Sum("reactions"),
+                  comments=Sum("comments"), reshares=Sum("reshares"))
         .order_by("-clicks", "-shares", "post_id")[:TOP_LIMIT]
     )
     posts = Post.objects.in_bulk([row["post_id"] for row in ranking])
     return [
-        {"rank": rank, "post": posts[row["post_id"]], "clicks": row["clicks"], "shares": row["shares"]}
+        {"rank": rank, "post": posts[row["post_id"]], "clicks": row["clicks"], "shares": row["shares"],
+         "engagements": _engagements(row)}
         for rank, row in enumerate(ranking, start=1)
     ]
 
 
-def monthly_report(month, team=None):
-    """Every KPI of the month (for a team and its sub-teams, if given) beside the previous month's."""
-    team_ids = Team.subtree_ids([team.pk]) if team else None
-    current = _period_figures(month, team_ids)
-    previous = _period_figures(month.previous(), team_ids)
-    figures = {key: Figure(key, current[key], previous[key], is_rate=key in RATES) for key in current}
-    return Report(
-        month=month, team=team, figures=figures,
-        top_contributors=_top_contributors(month, team_ids),
-        top_content=_top_content(month, team_ids),
+def _hashtags(month, filters):
+    """Hashtag mentions per campaign: shares whose final text carries the campaign's hashtag."""
+    rows = list(
+        filters.stats(month.first_day, month.last_day).filter(campaign_id__isnull=False)
+        .values("campaign_id").annotate(mentions=Sum("hashtag_mentions"), shares=Sum("shares"))
+        .filter(shares__gt=0).order_by("-mentions", "campaign_id")
     )
+    campaigns = Campaign.objects.in_bulk([row["campaign_id"] for row in rows])
+    return [{"campaign": campaigns[row["campaign_id"]], "mentions": row["mentions"], "shares": row["shares"]}
+            for row in rows]
+
+
+def monthly_report(month, team=None, campaign=None, network="", contributors_team_ids=None):
+    """Every KPI of the month beside the previous month's, with the breakdowns the report shows.
+
+    `contributors_team_ids` limits the named people (top contributors) to those teams, for a manager
+    reading the company's report."""
+    filters = Filters.of(team, campaign, network)
+    rates = media_rates()
+    current, per_network = period_figures(month, filters, rates)
+    previous, _previous_networks = period_figures(month.previous(), filters, rates)
+    figures = {
+        key: Figure(key, current[key], previous[key], is_rate=key in RATES, is_money=key in MONEY)
+        for key in FIGURE_KEYS
+    }
+    return Report(
+        month=month, filters=filters, figures=figures,
+        daily=_daily(month, filters), networks=per_network, domains=_domains(month, filters),
+        top_contributors=_top_contributors(month, filters, contributors_team_ids),
+        top_teams=_top_teams(month, filters), top_content=_top_content(month, filters),
+        hashtags=_hashtags(month, filters), contributors_team_ids=contributors_team_ids,
+    )
+
+
+PERSONAL_KEYS = ("shares", "clicks", "unique_clicks", "potential_reach", "impressions", "engagements",
+                 "engagement_rate", "points")
+
+
+def personal_report(month, employee):
+    """An employee's own figures for the month beside the previous month's, and per post."""
+
+    def period(period_month):
+        stats = DailyStat.objects.filter(day__gte=period_month.first_day, day__lte=period_month.last_day,
+                                         employee=employee)
+        totals = {key: value or 0 for key, value in stats.aggregate(**{key: Sum(key) for key in SUMMED}).items()}
+        start, end = period_month.bounds()
+        points = PointsEntry.objects.filter(employee=employee, created_at__gte=start, created_at__lt=end)
+        engagements = totals["reactions"] + totals["comments"] + totals["reshares"]
+        return {
+            **totals, "engagements": engagements,
+            "engagement_rate": _ratio(engagements, totals["engagement_base"]),
+            "points": points.aggregate(total=Sum("points"))["total"] or 0,
+        }
+
+    current, previous = period(month), period(month.previous())
+    figures = {key: Figure(key, current[key], previous[key], is_rate=key in RATES) for key in PERSONAL_KEYS}
+    per_post = list(
+        DailyStat.objects.filter(day__gte=month.first_day, day__lte=month.last_day, employee=employee)
+        .values("post_id", "post__title").annotate(shares=Sum("shares"), clicks=Sum("clicks"),
+                                                   unique_clicks=Sum("unique_clicks"), reactions=Sum("reactions"),
+                                                   comments=Sum("comments"), reshares=Sum("reshares"))
+        .order_by("-clicks", "post_id")
+    )
+    for row in per_post:
+        row["engagements"] = _engagements(row)
+    return {"month": month, "figures": figures, "per_post": per_post}
 
 
 def report_months():
@@ -205,3 +413,8 @@ def report_months():
         months.append(month)
         month = month.next()
     return list(reversed(months))
+
+
+def managed_team_ids(user):
+    """The teams a manager manages, with their sub-teams."""
+    return frozenset(Team.subtree_ids(list(user.managed_teams.values_list("pk", flat=True))))

@@ -15,6 +15,7 @@ class PointsEntry(models.Model):
         UNIQUE_CLICK = "unique_click", _("A unique click on your link")
         GUIDE_SIGNED = "guide_signed", _("Signed the usage guide")
         CAPSULE_PASSED = "capsule_passed", _("Passed a training capsule")
+        ENGAGEMENT = "engagement", _("Reactions, comments and reshares on your post")
         ADJUSTMENT = "adjustment", _("Adjustment")
 
     employee = models.ForeignKey(

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Sum
 
 from .models import PointsEntry
 
@@ -82,3 +82,24 @@ def award_for_capsule(completion):
     """Passing a training capsule pays once per capsule (the completion is the source)."""
     return award(completion.employee, settings.POINTS_RULES["capsule_passed"], PointsEntry.Reason.CAPSULE_PASSED,
                   completion, completion.completed_at)
+
+
+def award_for_engagement(share, snapshot):
+    """Pay 1 point per reaction, comment and reshare on the employee's post, up to the cap per share.
+
+    Each snapshot pays what the share earned since the last one, so the total paid for a share is
+    min(engagements, cap) however many times its figures are pulled; figures going down take nothing back.
+    """
+    from metrics.models import EngagementSnapshot
+
+    per_engagement = settings.POINTS_RULES["engagement"]
+    cap = settings.POINTS_RULES["engagement_cap_per_share"]
+    earned = min(snapshot.engagements, cap) * per_engagement
+    snapshot_type = ContentType.objects.get_for_model(EngagementSnapshot)
+    paid = PointsEntry.objects.filter(
+        reason=PointsEntry.Reason.ENGAGEMENT, source_type=snapshot_type,
+        source_id__in=EngagementSnapshot.objects.filter(share=share).values("id"),
+    ).aggregate(total=Sum("points"))["total"] or 0
+    if earned <= paid:
+        return None
+    return award(share.employee, earned - paid, PointsEntry.Reason.ENGAGEMENT, snapshot, snapshot.fetched_at)

@@ -19,8 +19,10 @@ pytestmark = pytest.mark.django_db
 def test_curate_share_click_report(client):
     comms = factories.UserFactory(roles=["comms"])
     reviewer = factories.UserFactory(roles=["reviewer"])
-    employee = factories.AdvocateFactory(first_name="Lucía", last_name="García")
+    team = factories.TeamFactory(name="Valencia office")
+    employee = factories.AdvocateFactory(first_name="Lucía", last_name="García", team=team)
     manager = factories.UserFactory(roles=["manager"])
+    team.managers.add(manager)
 
     # Comms creates the post in the admin, with a LinkedIn text, and sends it to review.
     client.force_login(comms)

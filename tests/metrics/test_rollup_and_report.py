@@ -122,9 +122,9 @@ def test_a_share_from_last_month_clicked_this_month_counts_its_click_this_month(
     assert Click.objects.count() == 1
 
 
-def test_report_page_and_csv_for_a_manager(client, activity):
+def test_report_page_and_csv_for_comms(client, activity):
     fill_daily_stats()
-    client.force_login(factories.UserFactory(roles=["manager"]))
+    client.force_login(factories.UserFactory(roles=["comms"]))
     month = Month.containing(timezone.localdate())
     page = client.get(f"/reports/{month}/")
     assert page.status_code == 200
@@ -143,26 +143,34 @@ def test_report_page_and_csv_for_a_manager(client, activity):
     assert "shares,1" in team_csv
 
 
-def test_reports_are_for_managers_comms_and_admins_only(client, activity):
+def test_employees_read_only_their_own_figures(client, activity):
+    fill_daily_stats()
     month = Month.containing(timezone.localdate())
-    client.force_login(activity["ana"])
-    assert client.get("/reports/").status_code == 403
-    assert client.get(f"/reports/{month}/").status_code == 403
+    client.force_login(activity["luis"])
+    assert "My monthly figures" in client.get("/reports/").content.decode()
+    page = client.get(f"/reports/{month}/")
+    body = page.content.decode()
+    assert page.status_code == 200 and "Per post" in body
+    assert activity["ana"].get_full_name() not in body and "Top contributors" not in body
+    assert page.context["report"]["figures"]["shares"].value == 1  # Luis's one share, not the company's 3
+    for url in [f"/reports/{month}/?team={activity['tech'].pk}", f"/reports/{month}/?network=x", "/reports/reach/"]:
+        assert client.get(url).status_code == 403, url
     client.force_login(factories.UserFactory(roles=["comms"]))
     assert client.get("/reports/").status_code == 200
 
 
 def test_bad_months_and_teams_are_404(client, db):
-    client.force_login(factories.UserFactory(roles=["manager"]))
+    client.force_login(factories.UserFactory(roles=["comms"]))
     for url in ["/reports/2026-13/", "/reports/26-01/", "/reports/abc/", "/reports/2999-01/",
                 "/reports/2026-01/?team=abc", "/reports/2026-01/?team=%C2%B2", "/reports/2026-01/?team=99999",
-                "/reports/2026-01/?format=xml"]:
+                "/reports/2026-01/?format=xml", "/reports/2026-01/?campaign=9999", "/reports/2026-01/?network=myspace",
+                "/reports/2026-01/?campaign=1e3"]:
         assert client.get(url).status_code == 404, url
 
 
 def test_report_page_query_count_does_not_grow_with_activity(client, activity, django_assert_max_num_queries):
     fill_daily_stats()
-    client.force_login(factories.UserFactory(roles=["manager"]))
+    client.force_login(factories.UserFactory(roles=["comms"]))
     url = f"/reports/{Month.containing(timezone.localdate())}/"
     with django_assert_max_num_queries(40) as baseline:
         client.get(url)
