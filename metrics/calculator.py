@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from .selectors import Filters, Month, period_figures, media_rates
+from .selectors import Filters, Month, media_rates, period_figures
 
 
 @dataclass

@@ -54,7 +54,9 @@ def _current(share):
     """The share's latest-figures row, locked; created (scheduled for a first pull) when missing."""
     try:
         with transaction.atomic():
-            current, _created = ShareEngagement.objects.select_for_update().get_or_create(share=share)
+            # Due at once: a share first measured by an import is still asked about by the puller.
+            current, _created = ShareEngagement.objects.select_for_update().get_or_create(
+                share=share, defaults={"next_pull_at": share.created_at})
     except IntegrityError:  # created by a concurrent writer between the get and the create
         current = ShareEngagement.objects.select_for_update().get(share=share)
     return current
@@ -89,4 +91,6 @@ def record_engagement(share, figures, source, *, fetched_at=None, analytics_impo
 
 def mark_stale(day):
     """Ask the rollup to recompute `day` (already filled) on its next run."""
-    StaleDay.objects.bulk_create([StaleDay(day=day)], ignore_conflicts=True)
+    # A mark already there gets the new time, so a rollup refilling the day meanwhile leaves it for the next.
+    StaleDay.objects.bulk_create([StaleDay(day=day, marked_at=timezone.now())], update_conflicts=True,
+                                 unique_fields=["day"], update_fields=["marked_at"])

@@ -4,6 +4,7 @@ The admin shows the latest run of each job beside its schedule."""
 
 from datetime import timedelta
 
+from celery.exceptions import Retry
 from celery.signals import task_failure, task_postrun, task_prerun, task_retry
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -49,7 +50,9 @@ def job_started(sender=None, task_id=None, task=None, **kwargs):
 @task_retry.connect
 def job_retrying(sender=None, request=None, reason=None, **kwargs):
     if _is_recorded(sender):
-        _finish(sender.name, request.id, JobRun.State.RETRYING, f"{type(reason).__name__}: {reason}")
+        # `reason` is the Retry, whose text names the delay and the error behind it.
+        text = str(reason) if isinstance(reason, Retry) else f"{type(reason).__name__}: {reason}"
+        _finish(sender.name, request.id, JobRun.State.RETRYING, text)
 
 
 @task_failure.connect
@@ -60,17 +63,25 @@ def job_failed(sender=None, task_id=None, exception=None, **kwargs):
 
 @task_postrun.connect
 def job_finished(sender=None, task_id=None, task=None, retval=None, state=None, **kwargs):
-    if not _is_recorded(task) or state != "SUCCESS":
-        return  # retries and failures were recorded with their reason
-    _finish(task.name, task_id, _STATES[state], _summary(retval))
+    if not _is_recorded(task):
+        return
+    if state == "SUCCESS":
+        _finish(task.name, task_id, JobRun.State.SUCCEEDED, _summary(retval))
+    elif isinstance(retval, BaseException):
+        # Retries and failures are recorded with their reason by the signals above; a run they left open
+        # (an in-process run, where a retry surfaces as an exception) is closed here.
+        _finish(task.name, task_id, _STATES.get(state, JobRun.State.FAILED),
+                f"{type(retval).__name__}: {retval}", only_open=True)
 
 
-def _finish(job, task_id, state, summary):
+def _finish(job, task_id, state, summary, only_open=False):
     now = timezone.now()
     try:
         with transaction.atomic():
             run = (JobRun.objects.filter(job=job, task_id=task_id or "", finished_at__isnull=True)
                    .order_by("-id").first())
+            if run is None and only_open:
+                return
             if run is None:
                 run = JobRun(job=job, task_id=task_id or "", started_at=now)
             run.finished_at, run.state, run.summary = now, state, summary[:500]

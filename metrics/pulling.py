@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from advocacy import clients
 from advocacy.audience import connected_token
+from advocacy.clients.linkedin import is_activity_urn
 from advocacy.models import Share, TrackedLink
 from advocacy.networks import Network
 
@@ -33,6 +34,8 @@ BATCH_SIZE = {Network.X: 100, Network.FACEBOOK: 50, Network.LINKEDIN: 1}
 MAX_FAILURES = 5
 RETRY_AFTER_FAILURE = timedelta(hours=1)
 SEARCH_WINDOW = timedelta(days=7)  # X's recent search covers the last seven days
+UNREADABLE_ACTIVITY = ("LinkedIn's post analytics does not read activity links: upload LinkedIn's analytics "
+                       "export for this post instead")
 
 
 @dataclass
@@ -90,13 +93,14 @@ def _token_groups(shares):
     return groups
 
 
-def _schedule(share, now, *, error=""):
+def _schedule(share, now, *, error="", give_up=False):
     """After asking about `share`: when to ask again, and the failure if any."""
     row, _created = ShareEngagement.objects.get_or_create(share=share)
     if error:
         row.failures += 1
         row.last_error = error[:300]
-        row.next_pull_at = None if row.failures >= MAX_FAILURES else now + RETRY_AFTER_FAILURE * row.failures
+        give_up = give_up or row.failures >= MAX_FAILURES
+        row.next_pull_at = None if give_up else now + RETRY_AFTER_FAILURE * row.failures
     else:
         row.failures, row.last_error = 0, ""
         row.next_pull_at = next_pull_at(share.created_at, now)
@@ -114,7 +118,14 @@ def pull_engagement(now=None, limit=2000):
     """Ask the networks about every share that is due (at most `limit` of them); returns a `PullReport`."""
     now = now or timezone.now()
     report = PullReport()
-    shares = due_shares(now, limit)
+    shares = []
+    for share in due_shares(now, limit):
+        if share.network == Network.LINKEDIN and is_activity_urn(share.published_post_id):
+            # LinkedIn's analytics takes share and ugcPost URNs only; the export can still bring the figures.
+            _schedule(share, now, error=UNREADABLE_ACTIVITY, give_up=True)
+            report.failed += 1
+        else:
+            shares.append(share)
     for (network, owner_id), group in _token_groups(shares).items():
         if network in report.paused or (paused_until(network) or now) > now:
             if network not in report.paused:
@@ -171,7 +182,7 @@ def find_shared_posts(now=None):
     links = TrackedLink.objects.filter(network=Network.X, employee_id__in={key[0] for key in shares},
                                        post_id__in={key[1] for key in shares})
     share_by_url = {
-        _normalised(link.short_url): shares[key]
+        link.short_url: shares[key]
         for link in links if (key := (link.employee_id, link.post_id)) in shares
     }
     try:
@@ -182,19 +193,13 @@ def find_shared_posts(now=None):
     linked = 0
     for post in found:
         for url in sorted(post.linked_urls):
-            share = share_by_url.get(_normalised(url))
+            share = share_by_url.get(url)
             if share is None or share.published_post_id:
                 continue
             if _link_found_post(share, post, now):
                 linked += 1
             break
     return linked
-
-
-def _normalised(url):
-    scheme, _, rest = url.partition("://")
-    host, _, path = rest.partition("/")
-    return f"{host.lower()}/{path}".rstrip("/")
 
 
 def _link_found_post(share, post, now):

@@ -1,6 +1,6 @@
 import csv
-from urllib.parse import urlencode
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
@@ -112,12 +112,13 @@ def monthly_report_view(request, month):
         return _as_csv(report)
     query = {key: value for key, value in (("team", team and team.pk), ("campaign", campaign and campaign.pk),
                                            ("network", network)) if value}
-    return render(request, "metrics/monthly_report_print.html" if output == "print" else "metrics/monthly_report.html", {
+    template = "metrics/monthly_report_print.html" if output == "print" else "metrics/monthly_report.html"
+    return render(request, template, {
         "report": report, "figure_groups": _grouped(report.figures), "teams": teams,
         "campaigns": Campaign.objects.order_by("-starts_on", "name"), "networks": Network.choices,
         "querystring": urlencode(query), "currency": settings.REPORT_CURRENCY,
-        "previous_month": month.previous(), "next_month": month.next() if month.next().first_day <=
-        timezone.localdate() else None,
+        "previous_month": month.previous(),
+        "next_month": month.next() if month.next().first_day <= timezone.localdate() else None,
         "chart_data": _chart_data(report),
     })
 

@@ -11,6 +11,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import requests
@@ -54,6 +55,32 @@ class RequestRejected(NetworkError):
     def __init__(self, status: int, detail: str):
         super().__init__(detail)
         self.status = status
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """How a published post fared, as its network last counted it."""
+
+    post_id: str  # the network's id of the post, as the share keeps it (see advocacy.published)
+    impressions: int | None  # None when the network does not say
+    reactions: int
+    comments: int
+    reshares: int
+
+    @property
+    def engagements(self) -> int:
+        return self.reactions + self.comments + self.reshares
+
+
+@dataclass(frozen=True)
+class FoundPost:
+    """A post found by searching a network for posts carrying some of our tracked links."""
+
+    post_id: str
+    author_id: str
+    created_at: datetime | None
+    linked_urls: frozenset[str]  # which of the searched URLs (as given) the post carries
+    engagement: Engagement
 
 
 def backoff_delay(attempt: int) -> float:

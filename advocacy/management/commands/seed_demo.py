@@ -98,6 +98,22 @@ class Command(BaseCommand):
                        signed_at=person.profile.opted_in_at + timedelta(hours=1))
         self.build_activity(rng, now, posts, advocates)
         self.build_capsules(rng, advocates)
+        self.build_report_inputs(now)
+
+    @staticmethod
+    def build_report_inputs(now):
+        """What comms sets in the admin for the earned media value and the return on investment."""
+        from decimal import Decimal
+
+        from metrics.models import NetworkRate, ProgramCost
+
+        for network, cpm, cpc in [(Network.LINKEDIN, "33.80", "5.26"), (Network.X, "6.46", "0.38"),
+                                  (Network.FACEBOOK, "8.60", "0.72")]:
+            NetworkRate.objects.create(network=network, cpm=Decimal(cpm), cpc=Decimal(cpc))
+        this_month = timezone.localdate(now).replace(day=1)
+        last_month = (this_month - timedelta(days=1)).replace(day=1)
+        ProgramCost.objects.create(month=last_month, amount=Decimal("250.00"), note="Licencias y premios")
+        ProgramCost.objects.create(month=this_month, amount=Decimal("250.00"), note="Licencias y premios")
 
     def build_capsules(self, rng, advocates):
         """The six demo capsules (three levels, Spanish and English); most advocates passed the basic one."""
@@ -247,6 +263,32 @@ class Command(BaseCommand):
                 )
                 award_for_share(share)
                 self.build_clicks(rng, now, link, shared_at, network)
+                if network in (Network.LINKEDIN, Network.X, Network.FACEBOOK) and rng.random() < 0.6:
+                    self.build_engagement(rng, now, share, audiences.get(network, 0))
+
+    @staticmethod
+    def build_engagement(rng, now, share, followers):
+        """'I posted it' and the figures pulled since (engagement points included)."""
+        from metrics.engagement import Figures, record_engagement
+        from metrics.models import EngagementSnapshot
+
+        post_id = str(rng.randint(10**18, 10**19 - 1))
+        share.published_post_id = {
+            Network.LINKEDIN: f"urn:li:share:{post_id}", Network.FACEBOOK: f"100{post_id[:6]}_{post_id}",
+        }.get(share.network, post_id)
+        share.published_url = {
+            Network.LINKEDIN: f"https://www.linkedin.com/feed/update/{share.published_post_id}/",
+            Network.X: f"https://x.com/demo/status/{post_id}",
+            Network.FACEBOOK: f"https://www.facebook.com/permalink.php?story_fbid={post_id}&id=100{post_id[:6]}",
+        }[share.network]
+        share.published_at = share.created_at + timedelta(minutes=20)
+        share.save(update_fields=["published_post_id", "published_url", "published_at"])
+        impressions = None if share.network == Network.FACEBOOK else int(followers * rng.uniform(0.3, 2.5))
+        seen_by = impressions or followers
+        figures = Figures(impressions, int(seen_by * rng.uniform(0.005, 0.04)), int(seen_by * rng.uniform(0, 0.006)),
+                          int(seen_by * rng.uniform(0, 0.004)))
+        record_engagement(share, figures, EngagementSnapshot.Source.API,
+                          fetched_at=min(now, share.created_at + timedelta(days=2)))
 
     def build_clicks(self, rng, now, link, shared_at, network):
         seen = set()
