@@ -386,3 +386,60 @@ def test_comms_create_a_reviewer_approves_and_only_the_targeted_team_sees_it(
     post = Post.objects.get(title="Sales kick-off in Madrid")
     assert post.status == "approved" and list(post.target_teams.all()) == [sales]
     assert post.transitions.last().comment == "Fine to go."
+
+
+def test_a_manager_reads_the_month_on_a_phone_with_its_charts_and_saves_it_as_pdf(
+    live_server, transactional_db, roles_from_migrations, needs_chromium, settings, monkeypatch
+):
+    from django.utils import timezone
+
+    from advocacy.services import share_post
+    from metrics.selectors import Month
+    from metrics.services import fill_daily_stats
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    settings.SITE_URL = live_server.url
+    ARTIFACTS.mkdir(exist_ok=True)
+    team = factories.TeamFactory(name="Sales")
+    manager = factories.UserFactory(email="manager.browser@example.com", roles=["manager"])
+    team.managers.add(manager)
+    for n in range(3):
+        share_post(factories.AdvocateFactory(team=team), factories.PostFactory(title=f"Story {n}"), "linkedin")
+    fill_daily_stats()
+    month = Month.containing(timezone.localdate())
+
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 360, "height": 740})
+            context.set_default_timeout(TIMEOUT_MS)
+            outside = []
+            context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+                live_server.url) else (outside.append(route.request.url), route.abort()))
+            page = context.new_page()
+            errors = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(f"{live_server.url}/accounts/login/")
+            page.locator("input[name=login]").fill(manager.email)
+            page.locator("input[name=password]").fill(factories.PASSWORD)
+            page.locator("form button[type=submit]").first.click()
+            page.wait_for_load_state()
+
+            page.goto(f"{live_server.url}/reports/{month}/")
+            expect(page.locator("[data-kpi=shares] .kpi-value")).to_have_text("3")
+            # Chart.js is served by the app itself and draws both charts.
+            page.wait_for_function("() => window.Chart && Chart.getChart('chart-daily') && "
+                                   "Chart.getChart('chart-networks')")
+            assert page.evaluate("Chart.getChart('chart-daily').data.datasets[0].data.reduce((a, b) => a + b)") == 3
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
+            page.screenshot(path=str(ARTIFACTS / "report-phone.png"), full_page=True)
+
+            page.goto(f"{live_server.url}/reports/{month}/?format=print")
+            page.wait_for_function("() => window.Chart && Chart.getChart('chart-daily')")
+            pdf = page.pdf(format="A4")
+            assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+            assert not errors and not outside, (errors, outside)
+        finally:
+            browser.close()

@@ -245,3 +245,12 @@ def test_comms_set_the_media_value_rates_and_the_program_cost(client):
     assert ProgramCost.objects.get().month == date(2026, 10, 1)
     client.force_login(factories.UserFactory(roles=["manager"]))  # not a staff role
     assert client.get("/admin/metrics/networkrate/")["Location"].startswith("/admin/login/")
+
+
+def test_every_scheduled_job_is_acknowledged_late_and_requeued_if_its_worker_dies(settings):
+    from advocacy.celery import app
+
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        app.loader.import_default_modules()
+        task = app.tasks[entry["task"]]
+        assert task.acks_late and task.reject_on_worker_lost, entry["task"]
