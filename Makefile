@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test messages check-deploy worker beat clean bench-redirect bench-feed
+.PHONY: install run test messages check-deploy worker beat clean bench-redirect bench-feed bench-metrics bench-leaderboard
 
 ## install: create .venv and install Python and front-end dependencies (quick when nothing changed)
 install: $(STAMP) $(NODE_STAMP)
@@ -56,3 +56,11 @@ bench-redirect: install
 ## bench-feed: the dashboard with 10,000 posts and 10,000 employees beside 10 posts (PostgreSQL; bench/README.md)
 bench-feed: install
 	$(BIN)/python -m bench.feed $(BENCH_ARGS)
+
+## bench-leaderboard: top 20 + my rank, Redis beside the database, 100,000 employees, 5M points (bench/README.md)
+bench-leaderboard: install
+	$(BIN)/python -m bench.leaderboard $(BENCH_ARGS)
+
+## bench-metrics: a day's KPI rollup and the monthly report beside raw-event figures, 10M clicks (bench/README.md)
+bench-metrics: install
+	$(BIN)/python -m bench.metrics $(BENCH_ARGS)

@@ -172,6 +172,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=40),
     },
     # Completes last month's counts, then e-mails its report to the managers (CELERY_TIMEZONE is the company's).
+    "award-badges": {
+        "task": "rewards.badges.award_all_badges_task",
+        "schedule": crontab(minute="3-59/15"),
+    },
     "monthly-report": {
         "task": "metrics.tasks.send_monthly_report_task",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),

@@ -26,6 +26,7 @@ urlpatterns = [
     path("guide/", include("guidelines.urls")),
     path("hr/", include("guidelines.hr_urls")),
     path("reports/", include("metrics.urls")),
+    path("", include("rewards.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

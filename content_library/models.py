@@ -76,18 +76,38 @@ class Campaign(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
 
+    class Goal(models.TextChoices):
+        SHARES = "shares", _("Shares")
+        CLICKS = "clicks", _("Clicks")
+
+    goal_kind = models.CharField(_("goal measured in"), max_length=8, choices=Goal.choices, default=Goal.SHARES)
+    goal_target = models.PositiveIntegerField(_("goal"), default=0, help_text=_("0: no goal."))
+    prize = models.CharField(_("prize"), max_length=200, blank=True,
+                             help_text=_("For the leader, or drawn among participants (see raffles)."))
+    points_multiplier = models.DecimalField(
+        _("points multiplier"), max_digits=4, decimal_places=2, default=1,
+        help_text=_("Points earned with the campaign's posts while it runs are multiplied by this (1 to 10)."),
+    )
+
     class Meta:
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
         ordering = ["-starts_on"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="campaign_ends_after_start"),
+            models.CheckConstraint(condition=Q(points_multiplier__gte=1) & Q(points_multiplier__lte=10),
+                                   name="campaign_multiplier_1_to_10"),
         ]
 
     def __str__(self):
         return self.name
 
+    def runs_on(self, day):
+        return self.starts_on <= day <= self.ends_on
+
     def clean(self):
+        if self.points_multiplier is not None and not 1 <= self.points_multiplier <= 10:
+            raise ValidationError({"points_multiplier": _("The multiplier goes from 1 to 10.")})
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("A campaign cannot end before it starts.")})
         if self.hashtag:

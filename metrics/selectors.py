@@ -17,7 +17,7 @@ from django.utils import timezone
 from advocacy.models import Team
 from content_library.models import Campaign, Post
 from guidelines.models import Acknowledgement, GuideVersion
-from rewards.models import PointsEntry
+from rewards.models import EmployeeOfTheMonth, PointsEntry
 
 from .models import DailyStat, NetworkRate, ProgramCost
 from .services import day_bounds
@@ -138,6 +138,7 @@ class Report:
     top_content: list = field(default_factory=list)
     hashtags: list = field(default_factory=list)
     contributors_team_ids: frozenset | None = None
+    employee_of_the_month: object = None
 
     @property
     def team(self):
@@ -279,7 +280,7 @@ def _engagements(row):
     return (row.get("reactions") or 0) + (row.get("comments") or 0) + (row.get("reshares") or 0)
 
 
-def _top_contributors(month, filters, restrict_to_team_ids=None):
+def top_contributors(month, filters, restrict_to_team_ids=None):
     """Employees ranked by points earned in the month, with their shares, clicks and engagements beside."""
     points = _points_in(month, filters)
     if restrict_to_team_ids is not None:
@@ -363,9 +364,11 @@ def monthly_report(month, team=None, campaign=None, network="", contributors_tea
     return Report(
         month=month, filters=filters, figures=figures,
         daily=_daily(month, filters), networks=per_network, domains=_domains(month, filters),
-        top_contributors=_top_contributors(month, filters, contributors_team_ids),
+        top_contributors=top_contributors(month, filters, contributors_team_ids),
         top_teams=_top_teams(month, filters), top_content=_top_content(month, filters),
         hashtags=_hashtags(month, filters), contributors_team_ids=contributors_team_ids,
+        employee_of_the_month=EmployeeOfTheMonth.objects.filter(month=month.first_day).select_related(
+            "employee__profile__team").first(),
     )
 
 

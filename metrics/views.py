@@ -209,6 +209,11 @@ def _as_csv(report):
     for row in report.top_content:
         writer.writerow(["top_content", row["rank"], row["post"].pk, text_cell(row["post"].title), row["clicks"],
                          row["shares"], row["engagements"]])
+    if report.employee_of_the_month:
+        writer.writerow([])
+        writer.writerow(["employee_of_the_month", "employee", "citation"])
+        writer.writerow(["employee_of_the_month", text_cell(report.employee_of_the_month.employee.email),
+                         text_cell(report.employee_of_the_month.citation)])
     writer.writerow([])
     writer.writerow(["hashtag_mentions", "campaign", "hashtag", "mentions", "shares"])
     for row in report.hashtags:

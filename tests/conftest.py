@@ -55,7 +55,8 @@ def roles_from_migrations(transactional_db):
         apps.get_model("auth", "Permission").objects.all())
     for module in ["guidelines.migrations.0004_roles_for_guide_review_and_capsules",
                    "content_library.migrations.0004_category_permissions",
-                   "content_library.migrations.0007_suggestion_permissions", "metrics.migrations.0003_report_roles"]:
+                   "content_library.migrations.0007_suggestion_permissions", "metrics.migrations.0003_report_roles",
+                   "rewards.migrations.0005_reward_roles"]:
         grant(apps, importlib.import_module(module).GRANTS)
 
 

@@ -70,8 +70,10 @@ def test_the_watermark_only_passes_days_that_are_over(activity):
     assert FillState.objects.get().last_run_summary.startswith("2 day(s)")
 
 
-def test_unique_clicks_earn_points_capped_per_share(client, settings):
-    settings.POINTS_RULES = {**settings.POINTS_RULES, "unique_click_cap_per_share": 2}
+def test_unique_clicks_earn_points_capped_per_share(client):
+    from rewards.models import PointsRule
+
+    PointsRule.objects.update_or_create(key="unique_click_cap_per_share", defaults={"value": 2})
     ana = factories.AdvocateFactory()
     link = share_post(ana, factories.PostFactory(), "linkedin").link
     for n in range(4):

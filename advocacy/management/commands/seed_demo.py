@@ -84,6 +84,8 @@ class Command(BaseCommand):
             name="Semana de la Innovación", slug="semana-innovacion", hashtag="InnovaAcme",
             description="Dos semanas para contar cómo innovamos.",
             starts_on=(now - timedelta(days=20)).date(), ends_on=(now + timedelta(days=10)).date(),
+            goal_kind=Campaign.Goal.SHARES, goal_target=60, prize="Un dron para quien más comparta",
+            points_multiplier=2,
         )
         posts = self.build_posts(rng, now, campaign, teams, people)
         guide = GuideVersion.objects.create(
@@ -99,6 +101,43 @@ class Command(BaseCommand):
         self.build_activity(rng, now, posts, advocates)
         self.build_capsules(rng, advocates)
         self.build_report_inputs(now)
+        self.build_rewards(now, people, campaign)
+
+    @staticmethod
+    def build_rewards(now, people, campaign):
+        """A rewards catalog, a redemption waiting for comms, last month's employee, a raffle, badges."""
+        from metrics.selectors import Filters, Month, top_contributors
+        from rewards.badges import award_badges
+        from rewards.models import EmployeeOfTheMonth, LeaderboardAlias, Raffle, RewardItem
+        from rewards.raffles import create_raffle
+        from rewards.redemptions import redeem
+
+        items = [RewardItem.objects.create(name=name, description=description, kind=kind, points_price=price,
+                                           stock=stock)
+                 for name, description, kind, price, stock in [
+                     ("Camiseta Acme · Acme T-shirt", "Algodón orgánico · Organic cotton", "swag", 150, 25),
+                     ("Donación a Cruz Roja · Red Cross donation", "10 € en tu nombre · €10 in your name",
+                      "donation", 200, None),
+                     ("Tarjeta regalo 25 € · €25 gift card", "Para librerías · For bookshops", "gift_card", 400, 10),
+                     ("Café con la CEO · Coffee with the CEO", "30 minutos · 30 minutes", "experience", 600, 3),
+                     ("Un día libre · A day off", "A disfrutar en 3 meses · To take within 3 months",
+                      "day_off", 1500, 2)]]
+        employee = next(person for person in people if person.email == f"employee@{DOMAIN}")
+        try:
+            redeem(employee, items[0].pk)
+        except Exception:  # the demo employee may not have the points
+            pass
+        month = Month.containing(timezone.localdate(now)).previous()
+        best = top_contributors(month, Filters())
+        if best:
+            EmployeeOfTheMonth.objects.create(month=month.first_day, employee=best[0]["employee"],
+                                              citation="La que más conversaciones generó · Started the most "
+                                                       "conversations", named_by=people[1])
+        LeaderboardAlias.objects.create(employee=people[7], pseudonym="Halcón Peregrino")
+        raffle = create_raffle(campaign, title="Sorteo #InnovaAcme", prize="Dos entradas para el Mobile World Congress",
+                               winners=1, ticket_per_share=True)
+        assert isinstance(raffle, Raffle)
+        award_badges()
 
     @staticmethod
     def build_report_inputs(now):
