@@ -44,6 +44,7 @@ def opt_in(user):
         if not profile.is_advocate:
             profile.opted_in_at = timezone.now()
             profile.save(update_fields=["opted_in_at"])
+            transaction.on_commit(lambda: _leaderboards().restore(user))  # back on the public boards
     return profile
 
 
@@ -54,7 +55,14 @@ def opt_out(user):
         if profile.is_advocate:
             profile.opted_out_at = timezone.now()
             profile.save(update_fields=["opted_out_at"])
+            transaction.on_commit(lambda: _leaderboards().forget(user))  # off the public boards
     return profile
+
+
+def _leaderboards():
+    from rewards import leaderboards
+
+    return leaderboards
 
 
 def set_roles(user, role_names):

@@ -172,6 +172,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=40),
     },
     # Completes last month's counts, then e-mails its report to the managers (CELERY_TIMEZONE is the company's).
+    "rebuild-leaderboards": {
+        "task": "rewards.tasks.rebuild_leaderboards_task",
+        "schedule": crontab(minute=20, hour=4),
+    },
+    "heal-leaderboards": {
+        "task": "rewards.tasks.heal_leaderboards_task",
+        "schedule": crontab(minute="*/5"),
+    },
     "award-badges": {
         "task": "rewards.badges.award_all_badges_task",
         "schedule": crontab(minute="3-59/15"),

@@ -619,17 +619,31 @@ def measure_page(month, requests, raw_repeats):
     client = Client()
     client.force_login(User.objects.get(email=ADMIN_EMAIL))
     path = f"/reports/{month}/"
+    from django.core.cache import cache
+
     for _ in range(3):
         assert client.get(path).status_code == 200
-    timings = []
+    # Computed from the rollups at each request (the cache emptied first), then as served: the report kept
+    # until its month's counts change (metrics.report_cache).
+    timings, served = [], []
     for _ in range(requests):
+        cache.clear()
         began = time.perf_counter()
         response = client.get(path)
         timings.append((time.perf_counter() - began) * 1000)
         assert response.status_code == 200, response.status_code
+    for _ in range(requests):
+        began = time.perf_counter()
+        response = client.get(path)
+        served.append((time.perf_counter() - began) * 1000)
+        assert response.status_code == 200, response.status_code
+    with CaptureQueriesContext(connection) as kept_queries:
+        client.get(path)
+    cache.clear()
     with CaptureQueriesContext(connection) as captured:
         client.get(path)
     timings.sort()
+    served.sort()
     report = monthly_report(month)
     page_figures = {key: report.figures[key].value for key in ("shares", "potential_reach", "sharers", "clicks",
                                                                   "unique_clicks")}
@@ -641,6 +655,8 @@ def measure_page(month, requests, raw_repeats):
     raw_timings.sort()
     return {
         "path": path, "p50": percentile(timings, 0.50), "p95": percentile(timings, 0.95),
+        "served_p50": percentile(served, 0.50), "served_p95": percentile(served, 0.95),
+        "served_queries": len(kept_queries),
         "queries": len(captured), "slowest": slowest(captured.captured_queries),
         "query_ms": sum(float(query["time"]) for query in captured.captured_queries) * 1000,
         "raw_p50": percentile(raw_timings, 0.50), "raw_p95": percentile(raw_timings, 0.95),
@@ -785,14 +801,19 @@ def main(argv=None):
         f"{rollup['raw_seconds']:.3f} s (one SQL aggregate of the day's shares and clicks, same "
         f"{rollup['raw']['rows']:,} rows, no writes) | rollup / raw {rollup['seconds'] / rollup['raw_seconds']:.1f} "
         f"| < {DAY_ROLLUP_TARGET_S:.0f} s | {_met(rollup['seconds'], DAY_ROLLUP_TARGET_S)} |",
-        f"| report page `{page['path']}` p50 | {page['p50']:.0f} ms | {page['raw_p50']:.0f} ms (headline figures "
-        f"from raw shares and clicks, {page['raw_queries']} SQL queries) | raw / rollup "
-        f"{page['raw_p50'] / page['p50']:.1f} | | |",
-        f"| report page p95 | {page['p95']:.0f} ms | {page['raw_p95']:.0f} ms | raw / rollup "
+        f"| report page `{page['path']}` as served (the kept report) p50 | {page['served_p50']:.0f} ms | "
+        f"{page['raw_p50']:.0f} ms (headline figures from raw shares and clicks, {page['raw_queries']} SQL "
+        f"queries) | raw / served {page['raw_p50'] / page['served_p50']:.1f} | | |",
+        f"| report page as served p95 | {page['served_p95']:.0f} ms | {page['raw_p95']:.0f} ms | raw / served "
+        f"{page['raw_p95'] / page['served_p95']:.1f} | < {PAGE_P95_TARGET_MS:.0f} ms | "
+        f"{_met(page['served_p95'], PAGE_P95_TARGET_MS)} |",
+        f"| report page computed from the rollups at each request (cache emptied) p50 | {page['p50']:.0f} ms | "
+        f"{page['raw_p50']:.0f} ms | raw / rollup {page['raw_p50'] / page['p50']:.1f} | | |",
+        f"| … computed p95 | {page['p95']:.0f} ms | {page['raw_p95']:.0f} ms | raw / rollup "
         f"{page['raw_p95'] / page['p95']:.1f} | < {PAGE_P95_TARGET_MS:.0f} ms | "
         f"{_met(page['p95'], PAGE_P95_TARGET_MS)} |",
-        f"| report page SQL queries | {page['queries']} ({page['query_ms']:.0f} ms in the database) | "
-        f"{page['raw_queries']} | | | |",
+        f"| report page SQL queries, computed / served | {page['queries']} ({page['query_ms']:.0f} ms in the "
+        f"database) / {page['served_queries']} | {page['raw_queries']} | | | |",
         f"| backfill: `fill_day` × {marker['backfill_days']} days | {marker['backfill_seconds']:.0f} s "
         f"({marker['backfill_rows']:,} DailyStat rows) | | {marker['backfill_seconds'] / marker['backfill_days']:.2f} "
         "s per day | | |",

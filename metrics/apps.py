@@ -7,4 +7,4 @@ class MetricsConfig(AppConfig):
     verbose_name = _("Metrics")
 
     def ready(self):
-        from . import jobs  # noqa: F401  (connects the job-run records to Celery's signals)
+        from . import jobs, signals  # noqa: F401  (job-run records from Celery's signals; report cache)

@@ -108,6 +108,9 @@ def _lock_rollup():
 
 def _write_day(day, rows):
     """Replace the day's rows; called inside a transaction holding `_lock_rollup()`."""
+    from .report_cache import counts_changed
+
+    counts_changed(day)
     DailyStat.objects.filter(day=day).delete()
     DailyStat.objects.bulk_create(
         (DailyStat(day=day, employee_id=key[0], post_id=key[1], network=key[2], **fields)

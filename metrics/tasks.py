@@ -4,10 +4,12 @@ after a worker died (`acks_late`, `reject_on_worker_lost`); their schedule is CE
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
 from advocacy import clients
 
 from .pulling import find_shared_posts, pull_engagement
+from .report_cache import prepare_company_reports
 from .reports import send_monthly_reports
 from .services import fill_daily_stats
 
@@ -20,8 +22,10 @@ TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True}
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600, max_retries=5, **TASK_OPTIONS)
 def roll_up_daily_stats():
-    """Fill the daily counts up to now (idempotent: each day is recomputed whole)."""
+    """Fill the daily counts up to now (idempotent: each day is recomputed whole), then prepare the company's
+    reports of this month and the last."""
     state = fill_daily_stats()
+    prepare_company_reports(timezone.localdate())
     return {"filled_until": state.filled_until.isoformat() if state.filled_until else None,
             "summary": state.last_run_summary}
 

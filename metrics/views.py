@@ -16,7 +16,8 @@ from advocacy.networks import Network
 from content_library.models import Campaign
 
 from .calculator import reach_projection
-from .selectors import Month, managed_team_ids, monthly_report, personal_report, report_months
+from .report_cache import cached_monthly_report
+from .selectors import Month, managed_team_ids, personal_report, report_months
 
 LABELS = {
     "active_employees": _("Active employees"),
@@ -107,7 +108,7 @@ def monthly_report_view(request, month):
         teams = teams.filter(pk__in=contributors_team_ids)
         if team is not None:
             contributors_team_ids = None
-    report = monthly_report(month, team, campaign, network, contributors_team_ids=contributors_team_ids)
+    report = cached_monthly_report(month, team, campaign, network, contributors_team_ids=contributors_team_ids)
     if output == "csv":
         return _as_csv(report)
     query = {key: value for key, value in (("team", team and team.pk), ("campaign", campaign and campaign.pk),

@@ -36,6 +36,18 @@ class PointsRule(models.Model):
         return f"{self.get_key_display()}: {self.value}"
 
 
+class AppendOnly(Exception):
+    """The points ledger is never edited nor deleted: a correction is a new entry."""
+
+
+class PointsEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnly("Points entries cannot be edited; add an adjustment instead.")
+
+    def delete(self):
+        raise AppendOnly("Points entries cannot be deleted; add an adjustment instead.")
+
+
 class PointsEntry(models.Model):
     class Reason(models.TextChoices):
         SHARE = "share", _("Shared a post")
@@ -66,6 +78,8 @@ class PointsEntry(models.Model):
     awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("adjusted by"))
 
+    objects = PointsEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("points entry")
         verbose_name_plural = _("points ledger")
@@ -88,6 +102,8 @@ class PointsEntry(models.Model):
             models.Index(fields=["employee", "created_at"], name="points_employee_time"),
             models.Index(fields=["campaign", "employee"], name="points_campaign_employee",
                          condition=Q(campaign__isnull=False)),
+            # "Was this click (this snapshot…) paid already?": the rollup asks it for every click of the day.
+            models.Index(fields=["source_type", "source_id"], name="points_source"),
         ]
 
     def __str__(self):
@@ -95,8 +111,11 @@ class PointsEntry(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk and not self._state.adding:
-            raise ValueError("The points ledger is append-only.")
+            raise AppendOnly("The points ledger is append-only.")
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("The points ledger is append-only.")
 
 
 class LeaderboardAlias(models.Model):

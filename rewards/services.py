@@ -122,18 +122,19 @@ def award_for_unique_clicks(day):
     )
     if not clicks:
         return 0
-    paid_click_ids = PointsEntry.objects.filter(
-        source_type=click_type, reason=PointsEntry.Reason.UNIQUE_CLICK
-    ).values("source_id")
-    # Click points already paid per link (= per share), whatever the day.
-    paid_per_link = dict(
-        Click.objects.filter(link_id__in={c[1] for c in clicks}, id__in=paid_click_ids)
-        .values("link_id").annotate(n=Count("id")).values_list("link_id", "n")
-    )
-    already_paid = set(
-        PointsEntry.objects.filter(source_type=click_type, source_id__in=[c[0] for c in clicks])
-        .values_list("source_id", flat=True)
-    )
+    # Click points already paid per link (= per share), whatever the day. Only a link with more unique human
+    # clicks than the cap can reach it, so only those links' paid clicks are looked up (in the ledger's
+    # source index, never with a scan of the whole ledger).
+    unique_totals = (Click.objects.filter(link_id__in={c[1] for c in clicks}, is_unique=True, is_bot=False)
+                     .values("link_id").annotate(n=Count("id")).order_by().values_list("link_id", "n"))
+    crowded = [link_id for link_id, total in unique_totals if total > cap]
+    paid_per_link = {}
+    if crowded:
+        candidates = dict(Click.objects.filter(link_id__in=crowded, is_unique=True, is_bot=False)
+                          .values_list("id", "link_id").order_by())
+        for paid_click_id in _paid_sources(click_type, PointsEntry.Reason.UNIQUE_CLICK, list(candidates)):
+            paid_per_link[candidates[paid_click_id]] = paid_per_link.get(candidates[paid_click_id], 0) + 1
+    already_paid = set(_paid_sources(click_type, PointsEntry.Reason.UNIQUE_CLICK, [c[0] for c in clicks]))
     from advocacy.models import EmployeeProfile
 
     teams = dict(EmployeeProfile.objects.filter(user_id__in={c[2] for c in clicks}).values_list("user_id", "team_id"))
@@ -153,6 +154,14 @@ def award_for_unique_clicks(day):
     PointsEntry.objects.bulk_create(entries, batch_size=2000)
     _announce(entries)
     return len(entries)
+
+
+def _paid_sources(source_type, reason, source_ids, chunk=20_000):
+    """Which of `source_ids` were paid already, looked up in chunks in the ledger's source index."""
+    for start in range(0, len(source_ids), chunk):
+        yield from (PointsEntry.objects.filter(source_type=source_type, reason=reason,
+                                               source_id__in=source_ids[start:start + chunk])
+                    .order_by().values_list("source_id", flat=True))
 
 
 def award_for_capsule(completion):

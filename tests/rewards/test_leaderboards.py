@@ -8,7 +8,6 @@ import pytest
 import redis
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import timezone
 
 from advocacy.models import Share
 from advocacy.services import opt_in, opt_out, share_post
@@ -549,3 +548,17 @@ def test_old_periods_are_read_from_the_database(company, redis_boards):
     old = leaderboards.boards(company["eva"], "week", day=TODAY - timedelta(weeks=20))
     assert old.source == "database"
     assert leaderboards.boards(company["eva"], "month", day=date(2026, 2, 1)).source == "redis"
+
+
+def test_leaving_and_rejoining_the_program_moves_someone_off_and_back_on_the_boards(
+        company, redis_boards, django_capture_on_commit_callbacks):
+    leaderboards.rebuild()
+    eva = company["eva"]
+    with django_capture_on_commit_callbacks(execute=True):
+        opt_out(eva)  # the service itself takes her off, once committed
+    boards = leaderboards.boards(company["ana"], "all")
+    assert boards.source == "redis" and "Eva Soto" not in [row.name for row in boards.people.rows]
+    with django_capture_on_commit_callbacks(execute=True):
+        opt_in(eva)
+    boards = leaderboards.boards(company["ana"], "all")
+    assert boards.source == "redis" and boards.people.rows[0].name == "Eva Soto"

@@ -13,7 +13,7 @@ from advocacy.models import Share
 from advocacy.services import share_post
 from metrics.services import fill_daily_stats
 from rewards.badges import award_badges
-from rewards.models import Badge, BadgeAward, EmployeeOfTheMonth, LeaderboardAlias, PointsEntry, PointsRule
+from rewards.models import AppendOnly, Badge, BadgeAward, EmployeeOfTheMonth, LeaderboardAlias, PointsEntry, PointsRule
 from rewards.selectors import balance
 from rewards.services import adjust, award_for_share
 from tests import factories
@@ -82,8 +82,15 @@ def test_the_ledger_refuses_edits():
     share_post(factories.AdvocateFactory(), factories.PostFactory(), "linkedin")
     entry = PointsEntry.objects.get()
     entry.points = 1000
-    with pytest.raises(ValueError):
+    with pytest.raises(AppendOnly):
         entry.save()
+    with pytest.raises(AppendOnly):
+        entry.delete()
+    with pytest.raises(AppendOnly):
+        PointsEntry.objects.filter(pk=entry.pk).update(points=1000)
+    with pytest.raises(AppendOnly):
+        PointsEntry.objects.all().delete()
+    assert PointsEntry.objects.get().points == 10
 
 
 def test_comms_adjust_points_by_hand_with_a_note_kept_in_the_ledger():
@@ -212,7 +219,11 @@ def test_the_employee_of_the_month_is_shown_on_dashboards_and_the_report_and_ear
 def test_the_admin_suggests_the_months_top_contributors(client):
     ana = factories.AdvocateFactory(first_name="Ana")
     share_post(ana, factories.PostFactory(), "linkedin")
-    PointsEntry.objects.update(created_at=timezone.now().replace(day=1) - timedelta(days=3))
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # as if earned last month (the ledger's own API refuses edits)
+        cursor.execute("UPDATE rewards_pointsentry SET created_at = %s",
+                       [timezone.now().replace(day=1) - timedelta(days=3)])
     client.force_login(factories.UserFactory(roles=["comms"]))
     page = client.get("/admin/rewards/employeeofthemonth/add/")
     assert [row["employee"] for row in page.context["suggestions"]] == [ana]
@@ -264,3 +275,20 @@ def test_the_campaign_page_shows_goal_progress_mentions_posts_and_board(client):
 def test_campaign_pages_need_a_login(client):
     factories.CampaignFactory(slug="launch")
     assert client.get("/campaigns/launch/")["Location"].startswith("/accounts/login/")
+
+
+def test_the_click_cap_holds_across_days():
+    from advocacy.models import Click
+    from metrics.services import fill_day
+
+    PointsRule.objects.filter(key="unique_click_cap_per_share").update(value=3)
+    link = share_post(factories.AdvocateFactory(), factories.PostFactory(), "linkedin").link
+    first, second = timezone.localdate() - timedelta(days=2), timezone.localdate() - timedelta(days=1)
+    for day, visitors in [(first, ["a", "b"]), (second, ["a", "c", "d"])]:
+        for visitor in visitors:
+            Click.objects.create(link=link, day=day, visitor_key=visitor, is_unique=True,
+                                 clicked_at=timezone.now() - (timezone.localdate() - day))
+    fill_day(first)
+    fill_day(second)
+    fill_day(second)  # a rerun pays nothing more
+    assert PointsEntry.objects.filter(reason="unique_click").count() == 3
