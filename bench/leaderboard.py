@@ -20,8 +20,9 @@ during the load and rebuilt after), then:
 
 It uses its own PostgreSQL database (BENCH_DATABASE_URL, default .../advocacy_leaderboard_bench, and
 .../advocacy_leaderboard_small_bench at small scale; the name must end in _bench), kept after the run and reused as
-it is when it was generated at the same scale (`--drop` drops it at the end), and the Redis database of BENCH_REDIS_URL (default redis://127.0.0.1:6379/12), of which it only deletes
-the boards' keys (lb:v1:*), before the rebuild and again at the end. `--write` replaces the "Leaderboard" section of docs/benchmarks.md.
+it is when it was generated at the same scale (`--drop` drops it at the end), and the Redis database of
+BENCH_REDIS_URL (default redis://127.0.0.1:6379/12), of which it only deletes the boards' keys (lb:v1:*), before
+the rebuild and again at the end. `--write` replaces the "Leaderboard" section of docs/benchmarks.md.
 See bench/README.md.
 """
 

@@ -3,13 +3,15 @@
 Each month has a generation number in the cache; writing a day's counts (after its commit), the network rates,
 the program cost or the employee of the month moves it on, so a report is never served from counts that have
 since been rewritten. The rollup task computes the company's report for this month and the last one after
-each run, so managers opening it get it at once. A cache that is unreachable only costs the computation.
+each run, so managers opening it get it at once. A cache that is unreachable only costs the computation, and
+without a shared cache (no Redis) every report is computed when it is read.
 """
 
 import hashlib
 import logging
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -22,7 +24,15 @@ def _generation_key(month):
     return f"kpi-report-generation:{month}"
 
 
+def _shared():
+    """Only a cache every process shares (Redis) can keep reports: with a per-process one, a rollup run in
+    another process (a command, the worker) could not tell the web processes that the counts changed."""
+    return not isinstance(caches["default"], LocMemCache)
+
+
 def _generations(month):
+    if not _shared():
+        return None
     try:
         found = cache.get_many([_generation_key(month), _generation_key(month.previous()),
                                 _generation_key(EVERY_MONTH)])
@@ -84,6 +94,8 @@ def prepare_company_reports(today):
     """Compute (and keep) the company's report of this month and the last, as managers open them most."""
     from .selectors import Month
 
+    if not _shared():
+        return
     this_month = Month.containing(today)
     for month in (this_month, this_month.previous()):
         cached_monthly_report(month)

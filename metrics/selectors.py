@@ -259,9 +259,16 @@ def _domains(month, filters):
     return [{"domain": domain, "clicks": clicks} for domain, clicks in ranked[:TOP_DOMAINS_LIMIT]]
 
 
+def _earning_reasons():
+    from rewards.services import EARNING_REASONS
+
+    return EARNING_REASONS
+
+
 def _points_in(month, filters):
+    """Points earned in the month (spending them on rewards, and getting them back, is not earning)."""
     start, end = month.bounds()
-    points = PointsEntry.objects.filter(created_at__gte=start, created_at__lt=end)
+    points = PointsEntry.objects.filter(created_at__gte=start, created_at__lt=end, reason__in=_earning_reasons())
     if filters.team_ids is not None:
         points = points.filter(employee__profile__team_id__in=filters.team_ids)
     return points
@@ -301,10 +308,13 @@ def top_contributors(month, filters, restrict_to_team_ids=None):
     return rows
 
 
-def _top_teams(month, filters):
+def _top_teams(month, filters, restrict_to_team_ids=None):
     """Teams ranked by the points their members earned in the month."""
+    points = _points_in(month, filters)
+    if restrict_to_team_ids is not None:
+        points = points.filter(employee__profile__team_id__in=restrict_to_team_ids)
     ranking = list(
-        _points_in(month, filters).filter(employee__profile__team__isnull=False)
+        points.filter(employee__profile__team__isnull=False)
         .values("employee__profile__team_id").annotate(points=Sum("points")).filter(points__gt=0)
         .order_by("-points", "employee__profile__team_id")[:TOP_TEAMS_LIMIT]
     )
@@ -365,7 +375,7 @@ def monthly_report(month, team=None, campaign=None, network="", contributors_tea
         month=month, filters=filters, figures=figures,
         daily=_daily(month, filters), networks=per_network, domains=_domains(month, filters),
         top_contributors=top_contributors(month, filters, contributors_team_ids),
-        top_teams=_top_teams(month, filters), top_content=_top_content(month, filters),
+        top_teams=_top_teams(month, filters, contributors_team_ids), top_content=_top_content(month, filters),
         hashtags=_hashtags(month, filters), contributors_team_ids=contributors_team_ids,
         employee_of_the_month=EmployeeOfTheMonth.objects.filter(month=month.first_day).select_related(
             "employee__profile__team").first(),
@@ -384,7 +394,8 @@ def personal_report(month, employee):
                                          employee=employee)
         totals = {key: value or 0 for key, value in stats.aggregate(**{key: Sum(key) for key in SUMMED}).items()}
         start, end = period_month.bounds()
-        points = PointsEntry.objects.filter(employee=employee, created_at__gte=start, created_at__lt=end)
+        points = PointsEntry.objects.filter(employee=employee, created_at__gte=start, created_at__lt=end,
+                                            reason__in=_earning_reasons())
         engagements = totals["reactions"] + totals["comments"] + totals["reshares"]
         return {
             **totals, "engagements": engagements,

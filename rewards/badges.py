@@ -50,13 +50,15 @@ def _earned(employee_ids):
     for recognition in only(EmployeeOfTheMonth.objects.all()):
         earned[(recognition.employee_id, Badge.EMPLOYEE_OF_THE_MONTH, f"{recognition.month:%Y-%m}")] = (
             recognition.named_at, None)
+    from .leaderboards import in_the_program
     from .services import EARNING_REASONS
 
     for campaign in Campaign.objects.filter(ends_on__lt=timezone.localdate()):
-        podium = (PointsEntry.objects.filter(campaign=campaign, reason__in=EARNING_REASONS,
-                                             employee__profile__opted_in_at__isnull=False)
+        # As the campaign's leaderboard ranks them: people in the program, ties by descending id.
+        podium = (PointsEntry.objects.filter(campaign=campaign, reason__in=EARNING_REASONS)
+                  .filter(in_the_program("employee__profile__"))
                   .values("employee_id").annotate(points=Sum("points")).filter(points__gt=0)
-                  .order_by("-points", "employee_id")[:CAMPAIGN_PODIUM])
+                  .order_by("-points", "-employee_id")[:CAMPAIGN_PODIUM])
         for row in podium:
             if employee_ids is None or row["employee_id"] in employee_ids:
                 earned[(row["employee_id"], Badge.CAMPAIGN_TOP_3, f"campaign-{campaign.pk}")] = (

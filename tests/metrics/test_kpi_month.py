@@ -219,6 +219,7 @@ def test_managers_see_company_totals_and_only_their_teams_broken_down(client, mo
     report = page.context["report"]
     assert report.figures["shares"].value == 4  # the company's totals
     assert [row["employee"].first_name for row in report.top_contributors] == ["Dan", "Cai"]
+    assert [row["team"].name for row in report.top_teams] == ["Tech"]  # Spain's figures are not theirs to see
     assert "Top contributors in your teams" in page.content.decode()
     assert [team.name for team in page.context["teams"]] == ["Tech"]
     assert client.get(f"/reports/2026-10/?team={month['tech'].pk}").status_code == 200

@@ -188,7 +188,7 @@ def test_report_page_query_count_does_not_grow_with_activity(client, activity, d
 
 
 def test_a_report_is_served_from_the_cache_until_its_counts_change(
-        client, activity, django_assert_max_num_queries, django_capture_on_commit_callbacks):
+        client, activity, needs_redis, django_assert_max_num_queries, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         fill_daily_stats()
     client.force_login(factories.UserFactory(roles=["comms"]))
@@ -208,7 +208,7 @@ def test_a_report_is_served_from_the_cache_until_its_counts_change(
     assert client.get(url).context["report"].figures["emv"].value == pytest.approx(4.0)  # 4 human clicks × 1
 
 
-def test_the_rollup_task_prepares_the_company_reports(client, activity, django_assert_max_num_queries):
+def test_the_rollup_task_prepares_the_company_reports(client, activity, needs_redis, django_assert_max_num_queries):
     from metrics.tasks import roll_up_daily_stats
 
     roll_up_daily_stats.apply()

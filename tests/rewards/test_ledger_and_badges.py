@@ -292,3 +292,34 @@ def test_the_click_cap_holds_across_days():
     fill_day(second)
     fill_day(second)  # a rerun pays nothing more
     assert PointsEntry.objects.filter(reason="unique_click").count() == 3
+
+
+def test_spending_points_on_rewards_is_not_earning_less(client):
+    from metrics.selectors import Filters, Month, personal_report, top_contributors
+    from rewards.models import RewardItem
+    from rewards.redemptions import redeem
+
+    ana, comms = factories.AdvocateFactory(first_name="Ana"), factories.UserFactory(roles=["comms"])
+    share_post(ana, factories.PostFactory(), "linkedin")
+    adjust(ana, 300, "Keynote at the fair", by=comms)
+    redeem(ana, RewardItem.objects.create(name="Day off", points_price=250).pk)
+    month = Month.containing(timezone.localdate())
+    assert balance(ana) == 60
+    assert top_contributors(month, Filters())[0]["points"] == 310
+    assert personal_report(month, ana)["figures"]["points"].value == 310
+
+
+def test_people_who_left_take_no_place_on_a_campaign_podium():
+    from advocacy.services import opt_out
+
+    campaign = factories.CampaignFactory(starts_on=timezone.localdate() - timedelta(days=10),
+                                         ends_on=timezone.localdate() + timedelta(days=1))
+    people = [factories.AdvocateFactory() for _ in range(4)]
+    for rank, person in enumerate(people):
+        for _ in range(4 - rank):
+            share_post(person, factories.PostFactory(campaign=campaign), "linkedin")
+    opt_out(people[0])
+    type(campaign).objects.filter(pk=campaign.pk).update(ends_on=timezone.localdate() - timedelta(days=1))
+    award_badges()
+    winners = set(BadgeAward.objects.filter(badge=Badge.CAMPAIGN_TOP_3).values_list("employee_id", flat=True))
+    assert winners == {people[1].pk, people[2].pk, people[3].pk}
