@@ -65,13 +65,17 @@ ENGAGEMENT_RATE = 0.30  # shares with engagement pulled
 
 # --- Environment and database ------------------------------------------------------------------------
 
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/11"
+
+
 def configure():
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
     if not os.environ["DATABASE_URL"].startswith(("postgres://", "postgresql://")):
         raise SystemExit("bench.metrics measures PostgreSQL: BENCH_DATABASE_URL must be a postgres:// URL.")
     if not urlsplit(os.environ["DATABASE_URL"]).path.rstrip("/").endswith("_bench"):
         raise SystemExit("bench.metrics rebuilds its database: BENCH_DATABASE_URL must name one ending in _bench.")
-    os.environ["REDIS_URL"] = ""
+    # The cache (and the leaderboards) in Redis, as in production: the report is kept there between readings.
+    os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL
     os.environ["DEBUG"] = "0"
     os.environ["SECRET_KEY"] = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)
     os.environ["ALLOWED_HOSTS"] = "testserver"
