@@ -90,8 +90,29 @@ def cached_monthly_report(month, team=None, campaign=None, network="", contribut
     return report
 
 
+MAX_PREPARED_SCOPES = 100
+
+
+def manager_scopes():
+    """The distinct sets of teams the managers read broken down (a manager's teams with their sub-teams)."""
+    from django.contrib.auth import get_user_model
+
+    from .selectors import managed_team_ids
+
+    managers = get_user_model().objects.filter(is_active=True, managed_teams__isnull=False).distinct()
+    scopes = set()
+    for manager in managers:
+        if not manager.has_perm("metrics.view_kpi_report") or manager.has_perm("metrics.view_all_teams_report"):
+            continue
+        scopes.add(managed_team_ids(manager))
+        if len(scopes) >= MAX_PREPARED_SCOPES:
+            break
+    return sorted(scopes, key=sorted)
+
+
 def prepare_company_reports(today):
-    """Compute (and keep) the company's report of this month and the last, as managers open them most."""
+    """Compute (and keep) the company's report of this month and the last, as comms and each manager read it
+    first (a manager's has their own teams broken down)."""
     from .selectors import Month
 
     if not _shared():
@@ -99,3 +120,5 @@ def prepare_company_reports(today):
     this_month = Month.containing(today)
     for month in (this_month, this_month.previous()):
         cached_monthly_report(month)
+        for scope in manager_scopes():
+            cached_monthly_report(month, contributors_team_ids=scope)

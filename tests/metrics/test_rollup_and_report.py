@@ -211,10 +211,16 @@ def test_a_report_is_served_from_the_cache_until_its_counts_change(
 def test_the_rollup_task_prepares_the_company_reports(client, activity, needs_redis, django_assert_max_num_queries):
     from metrics.tasks import roll_up_daily_stats
 
+    manager = factories.UserFactory(roles=["manager"])
+    activity["tech"].managers.add(manager)
     roll_up_daily_stats.apply()
-    client.force_login(factories.UserFactory(roles=["comms"]))
-    with django_assert_max_num_queries(12):  # the session, the user, the filter choices: no report queries
-        client.get(f"/reports/{Month.containing(timezone.localdate())}/")
+    url = f"/reports/{Month.containing(timezone.localdate())}/"
+    for reader in (factories.UserFactory(roles=["comms"]), manager):
+        client.force_login(reader)
+        with django_assert_max_num_queries(14):  # the session, the user, permissions, filter choices: no report
+            page = client.get(url)
+        assert page.context["report"].figures["shares"].value == 3
+    assert [row["employee"] for row in page.context["report"].top_contributors] == [activity["luis"]]
 
 
 def test_compute_kpis_command(activity, capsys):
