@@ -48,10 +48,14 @@ class DailyStat(models.Model):
 class FillState(models.Model):
     """How far a rollup has been filled: every day up to `filled_until` is complete and final."""
 
-    name = models.CharField(max_length=64, unique=True)
-    filled_until = models.DateField(null=True)
-    last_run_at = models.DateTimeField(null=True)
-    last_run_summary = models.CharField(max_length=300, blank=True)
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    filled_until = models.DateField(_("complete until"), null=True)
+    last_run_at = models.DateTimeField(_("last run at"), null=True)
+    last_run_summary = models.CharField(_("what it did"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("rollup state")
+        verbose_name_plural = _("rollup states")
 
     def __str__(self):
         return f"{self.name}: {self.filled_until}"
