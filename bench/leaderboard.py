@@ -27,15 +27,14 @@ See bench/README.md.
 """
 
 import argparse
-import json
 import os
-import secrets
 import shlex
 import statistics
 import sys
 import time
 from datetime import date, timedelta
-from urllib.parse import unquote, urlsplit
+
+from bench import company
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/advocacy_leaderboard_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/12"
@@ -67,121 +66,10 @@ REASONS = (
 def configure(scale):
     # Each scale has a database of its own by default, so a quick small run never throws the full one away.
     default = DEFAULT_DATABASE_URL if scale == "full" else DEFAULT_DATABASE_URL.replace("_bench", f"_{scale}_bench")
-    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or default
-    if not os.environ["DATABASE_URL"].startswith(("postgres://", "postgresql://")):
-        raise SystemExit("bench.leaderboard measures PostgreSQL: BENCH_DATABASE_URL must be a postgres:// URL.")
-    if not urlsplit(os.environ["DATABASE_URL"]).path.rstrip("/").endswith("_bench"):
-        raise SystemExit("bench.leaderboard rebuilds its database: BENCH_DATABASE_URL must name one ending in _bench.")
-    os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL
-    os.environ["DEBUG"] = "0"
-    os.environ["SECRET_KEY"] = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "advocacy.settings"
-
-
-def _connect(url, dbname=None):
-    import psycopg2
-
-    parts = urlsplit(url)
-    params = {"host": parts.hostname or "127.0.0.1", "port": parts.port or 5432,
-              "user": unquote(parts.username or "postgres"), "dbname": dbname or unquote(parts.path.lstrip("/"))}
-    if parts.password:
-        params["password"] = unquote(parts.password)
-    return psycopg2.connect(**params)
-
-
-def existing_marker(url, scale):
-    """The marker of a database generated at `scale` by an earlier run, or None."""
-    import psycopg2
-
-    try:
-        connection = _connect(url)
-    except psycopg2.OperationalError:
-        return None
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT to_regclass(%s)", [MARKER_TABLE])
-            if cursor.fetchone()[0] is None:
-                return None
-            cursor.execute(f"SELECT scale, details FROM {MARKER_TABLE}")
-            row = cursor.fetchone()
-    finally:
-        connection.close()
-    return row[1] if row and row[0] == scale else None
-
-
-def write_marker(scale, details):
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (scale text, details jsonb)")
-        cursor.execute(f"DELETE FROM {MARKER_TABLE}")
-        cursor.execute(f"INSERT INTO {MARKER_TABLE} VALUES (%s, %s)", [scale, json.dumps(details)])
-
-
-def drop_database(url):
-    from psycopg2 import sql
-
-    connection = _connect(url, dbname="postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(unquote(urlsplit(url).path.lstrip("/")))))
-    connection.close()
+    company.configure("bench.leaderboard", default, DEFAULT_REDIS_URL)
 
 
 # --- Generation --------------------------------------------------------------------------------------------
-
-class Loader:
-    """A connection of its own for the bulk load, with generous memory for sorts and index builds."""
-
-    def __init__(self, url):
-        self.connection = _connect(url)
-        self.connection.autocommit = True
-        for statement in ("SET work_mem = '256MB'", "SET maintenance_work_mem = '1GB'", "SET synchronous_commit = off",
-                          "SELECT setseed(0.20261123)"):
-            self.run(statement)
-
-    def run(self, statement, params=None, label=None):
-        began = time.perf_counter()
-        with self.connection.cursor() as cursor:
-            cursor.execute(statement, params)
-            rows = cursor.rowcount
-            result = cursor.fetchall() if cursor.description else None
-        if label:
-            print(f"  {label}: {rows:,} rows in {time.perf_counter() - began:.1f} s", flush=True)
-        return result
-
-    def require_columns(self, table, columns):
-        """Refuse early a table that gained a required column this load does not fill."""
-        missing = [row[0] for row in self.run(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND is_nullable = 'NO' "
-            "AND column_default IS NULL AND is_identity = 'NO' AND NOT (column_name = ANY(%s))", [table, columns])]
-        if missing:
-            raise SystemExit(f"bench.leaderboard does not fill {table}.{', '.join(missing)}: update generate().")
-
-    def close(self):
-        self.connection.close()
-
-
-def drop_indexes(loader, table):
-    """Drop the table's foreign keys, unique constraints and secondary indexes (not the primary key); return the
-    DDL that recreates them."""
-    constraints = loader.run(
-        "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype IN ('f', 'u')", [table])
-    for name, _kind, _definition in constraints:
-        loader.run(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    indexes = loader.run(
-        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-        "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
-        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)", [table])
-    for name, _definition in indexes:
-        loader.run(f"DROP INDEX {name}")
-    return ([definition for _name, definition in indexes]
-            + [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
-               for name, kind, definition in sorted(constraints, key=lambda c: c[1], reverse=True)])
-
 
 def generate(scale, url):
     """The company and its year of points; returns {what: rows}."""
@@ -203,7 +91,7 @@ def generate(scale, url):
         for n in range(sizes["campaigns"])
     ])
     table = {model: model._meta.db_table for model in (User, EmployeeProfile, LeaderboardAlias, PointsEntry)}
-    loader = Loader(url)
+    loader = company.Loader(url, "bench.leaderboard")
     try:
         user_columns = ["password", "is_superuser", "first_name", "last_name", "is_staff", "is_active",
                         "date_joined", "email"]
@@ -236,7 +124,7 @@ def generate(scale, url):
         entry_columns = ["employee_id", "points", "reason", "source_type_id", "source_id", "note", "created_at",
                          "team_id", "campaign_id", "multiplier"]
         loader.require_columns(table[PointsEntry], entry_columns)
-        recreate = drop_indexes(loader, table[PointsEntry])
+        recreate = loader.drop_indexes([table[PointsEntry]])
         reason = "(CASE " + " ".join(f"WHEN r < {share} THEN '{name}'" for name, share, _ in REASONS) + " END)"
         points = "(CASE " + " ".join(f"WHEN r < {share} THEN {sql}" for _name, share, sql in REASONS) + " END)"
         earned_with_posts = "('share', 'unique_click', 'engagement')"
@@ -413,7 +301,7 @@ def main(argv=None):
 
     configure(arguments.scale)
     url = os.environ["DATABASE_URL"]
-    marker = existing_marker(url, arguments.scale)
+    marker = company.existing_marker(url, MARKER_TABLE, arguments.scale)
     if marker is None:
         from bench.feed import recreate_database
 
@@ -443,7 +331,7 @@ def main(argv=None):
             counts = generate(arguments.scale, url)
             marker = {"generated_on": date.today().isoformat(), "generation_seconds": time.perf_counter() - began,
                       "counts": counts}
-            write_marker(arguments.scale, marker)
+            company.write_marker(MARKER_TABLE, arguments.scale, marker)
             print(f"generated in {marker['generation_seconds']:.0f} s: {counts}", flush=True)
 
         from bench.redirect import _redacted, machine_description
@@ -478,7 +366,7 @@ def main(argv=None):
         clear_boards(client)  # a shared Redis should not keep hundreds of MB of bench boards
         connections.close_all()
         if arguments.drop:
-            drop_database(url)
+            company.drop_database(url)
             print("dropped the bench database (--drop)", flush=True)
 
     counts = marker["counts"]

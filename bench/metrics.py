@@ -27,16 +27,15 @@ section of docs/benchmarks.md. See bench/README.md.
 """
 
 import argparse
-import json
 import os
 import random
-import secrets
 import shlex
 import statistics
 import sys
 import time
 from datetime import date, timedelta
-from urllib.parse import unquote, urlsplit
+
+from bench import company
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/advocacy_metrics_bench"
 SECTION_TITLE = "## KPI rollup and monthly report"
@@ -69,114 +68,10 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/11"
 
 
 def configure():
-    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
-    if not os.environ["DATABASE_URL"].startswith(("postgres://", "postgresql://")):
-        raise SystemExit("bench.metrics measures PostgreSQL: BENCH_DATABASE_URL must be a postgres:// URL.")
-    if not urlsplit(os.environ["DATABASE_URL"]).path.rstrip("/").endswith("_bench"):
-        raise SystemExit("bench.metrics rebuilds its database: BENCH_DATABASE_URL must name one ending in _bench.")
-    # The cache (and the leaderboards) in Redis, as in production: the report is kept there between readings.
-    os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL
-    os.environ["DEBUG"] = "0"
-    os.environ["SECRET_KEY"] = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "advocacy.settings"
-
-
-def _connect(url, dbname=None):
-    import psycopg2
-
-    parts = urlsplit(url)
-    params = {"host": parts.hostname or "127.0.0.1", "port": parts.port or 5432,
-              "user": unquote(parts.username or "postgres"), "dbname": dbname or unquote(parts.path.lstrip("/"))}
-    if parts.password:
-        params["password"] = unquote(parts.password)
-    return psycopg2.connect(**params)
-
-
-def existing_marker(url, scale):
-    """The marker row of a database generated and backfilled at `scale`, or None (no database, other scale,
-    or a run that stopped before its backfill ended)."""
-    import psycopg2
-
-    try:
-        connection = _connect(url)
-    except psycopg2.OperationalError:
-        return None
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT to_regclass(%s)", [MARKER_TABLE])
-            if cursor.fetchone()[0] is None:
-                return None
-            cursor.execute(f"SELECT scale, details FROM {MARKER_TABLE}")
-            row = cursor.fetchone()
-    finally:
-        connection.close()
-    if row is None or row[0] != scale or "backfill_seconds" not in row[1]:
-        return None
-    return row[1]
-
-
-def drop_database(url):
-    from psycopg2 import sql
-
-    name = unquote(urlsplit(url).path.lstrip("/"))
-    connection = _connect(url, dbname="postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-    connection.close()
+    company.configure("bench.metrics", DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL)
 
 
 # --- Generation ----------------------------------------------------------------------------------------
-
-class Loader:
-    """A connection of its own for the bulk load, with generous memory for sorts and index builds."""
-
-    def __init__(self, url):
-        self.connection = _connect(url)
-        self.connection.autocommit = True
-        self.run("SET work_mem = '256MB'")
-        self.run("SET maintenance_work_mem = '1GB'")
-        self.run("SET synchronous_commit = off")
-        self.run("SELECT setseed(0.20261123)")
-
-    def run(self, statement, params=None, label=None):
-        started = time.perf_counter()
-        with self.connection.cursor() as cursor:
-            cursor.execute(statement, params)
-            rows = cursor.rowcount
-            result = cursor.fetchall() if cursor.description else None
-        if label:
-            print(f"  {label}: {rows:,} rows in {time.perf_counter() - started:.1f} s", flush=True)
-        return result
-
-    def value(self, statement, params=None):
-        return self.run(statement, params)[0][0]
-
-    def close(self):
-        self.connection.close()
-
-
-def drop_indexes(loader, tables):
-    """Drop the foreign keys, unique constraints and secondary indexes of `tables` (primary keys stay);
-    return the DDL that recreates them, in the order to run it."""
-    constraints = loader.run(
-        "SELECT conrelid::regclass::text, conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = ANY(%s::regclass[]) AND contype IN ('f', 'u') ORDER BY contype DESC", [tables])
-    for table, name, _kind, _definition in constraints:
-        loader.run(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    indexes = loader.run(
-        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-        "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary "
-        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)", [tables])
-    for name, _definition in indexes:
-        loader.run(f"DROP INDEX {name}")
-    return ([definition for _name, definition in indexes]
-            + [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
-               for table, name, kind, definition in constraints if kind == "u"]
-            + [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
-               for table, name, kind, definition in constraints if kind == "f"])
-
 
 def points_rules():
     """The points rules the app pays by (comms' edits over settings.POINTS_RULES, where the app has them)."""
@@ -187,15 +82,6 @@ def points_rules():
 
         return settings.POINTS_RULES
     return rules()
-
-
-def check_insertable(loader, table, columns):
-    """Refuse early, and clearly, a table that gained a required column the bulk load does not fill."""
-    missing = [row[0] for row in loader.run(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND is_nullable = 'NO' "
-        "AND column_default IS NULL AND is_identity = 'NO' AND NOT (column_name = ANY(%s))", [table, columns])]
-    if missing:
-        raise SystemExit(f"bench.metrics does not know how to fill {table}.{', '.join(missing)}: update generate().")
 
 
 def _network_case(column):
@@ -279,9 +165,9 @@ def generate(scale, url):
 
     table = {model: model._meta.db_table for model in (Share, TrackedLink, Click, ShareEngagement, PointsEntry,
                                                       User, EmployeeProfile, Post, Campaign)}
-    loader = Loader(url)
+    loader = company.Loader(url, "bench.metrics")
     try:
-        recreate = drop_indexes(loader, [table[Share], table[TrackedLink], table[Click], table[ShareEngagement],
+        recreate = loader.drop_indexes([table[Share], table[TrackedLink], table[Click], table[ShareEngagement],
                                          table[PointsEntry]])
         loader.run(f"""
             CREATE TEMP TABLE bench_employee AS
@@ -299,7 +185,7 @@ def generate(scale, url):
                               (Click, "link_id clicked_at day visitor_key referrer_domain is_bot is_unique"),
                               (ShareEngagement, "share_id impressions reactions comments reshares measured_at "
                                                 "next_pull_at last_pulled_at last_error failures")):
-            check_insertable(loader, table[model], filled.split())
+            loader.require_columns(table[model], filled.split())
         loader.run("CREATE UNIQUE INDEX ON bench_employee (idx)")
         loader.run("CREATE UNIQUE INDEX ON bench_post (idx)")
 
@@ -389,7 +275,7 @@ def generate(scale, url):
         present = {row[0] for row in loader.run(
             "SELECT column_name FROM information_schema.columns WHERE table_name = %s", [table[PointsEntry]])}
         extra = [column for column in optional if column in present]
-        check_insertable(loader, table[PointsEntry], columns + extra)
+        loader.require_columns(table[PointsEntry], columns + extra)
         loader.run(f"""
             INSERT INTO {table[PointsEntry]} ({", ".join(columns + extra)})
             SELECT employee_id, points, reason, source_type_id, source_id, '', created_at
@@ -457,15 +343,6 @@ def backfill(first_day, last_day):
         cursor.execute("VACUUM (ANALYZE) metrics_dailystat")
         cursor.execute("VACUUM (ANALYZE) rewards_pointsentry")
     return seconds, rows
-
-
-def write_marker(scale, details):
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (scale text PRIMARY KEY, details jsonb NOT NULL)")
-        cursor.execute(f"DELETE FROM {MARKER_TABLE}")
-        cursor.execute(f"INSERT INTO {MARKER_TABLE} VALUES (%s, %s)", [scale, json.dumps(details)])
 
 
 # --- Measurements -----------------------------------------------------------------------------------------
@@ -730,7 +607,7 @@ def main(argv=None):
 
     configure()
     url = os.environ["DATABASE_URL"]
-    marker = existing_marker(url, arguments.scale)
+    marker = company.existing_marker(url, MARKER_TABLE, arguments.scale, "backfill_seconds")
     if marker is None:
         from bench.feed import recreate_database
 
@@ -760,12 +637,12 @@ def main(argv=None):
                   + ", ".join(f"{value:,} {key}" for key, value in counts.items()), flush=True)
             marker = {"generated_on": date.today().isoformat(), "generation_seconds": generation_seconds,
                       "counts": counts, "first_day": first_day.isoformat(), "last_day": last_day.isoformat()}
-            write_marker(arguments.scale, marker)
+            company.write_marker(MARKER_TABLE, arguments.scale, marker)
             print(f"backfill: fill_day for {first_day} … {last_day}", flush=True)
             seconds, rows = backfill(first_day, last_day)
             marker.update(backfill_seconds=seconds, backfill_rows=rows,
                           backfill_days=(last_day - first_day).days + 1)
-            write_marker(arguments.scale, marker)
+            company.write_marker(MARKER_TABLE, arguments.scale, marker)
             print(f"backfill: {marker['backfill_days']} days, {rows:,} DailyStat rows in {seconds:.0f} s", flush=True)
         first_day, last_day = date.fromisoformat(marker["first_day"]), date.fromisoformat(marker["last_day"])
         month = Month.containing(first_day + (last_day - first_day) / 2)
@@ -792,7 +669,7 @@ def main(argv=None):
     finally:
         connections.close_all()
         if not arguments.keep:
-            drop_database(url)
+            company.drop_database(url)
             print("dropped the bench database (no --keep)", flush=True)
 
     day_agrees = all(rollup["rolled"][key] == rollup["raw"][key] for key in rollup["raw"])
