@@ -6,6 +6,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -22,6 +23,13 @@ from content_library.models import Post, PostVariant
 
 from .models import Click, Share, Team
 
+
+def in_the_program(prefix="profile__"):
+    """EmployeeProfile.is_advocate as a query: joined the program and not left since. `prefix` is the path to
+    the profile from the model queried ("" when querying profiles themselves)."""
+    return Q(**{f"{prefix}opted_in_at__isnull": False}) & (
+        Q(**{f"{prefix}opted_out_at__isnull": True}) | Q(**{f"{prefix}opted_out_at__lt": F(f"{prefix}opted_in_at")})
+    )
 
 def lineage_ids(team_id):
     """A team and every team above it: a post targeted at any of them reaches this team's members."""

@@ -171,9 +171,9 @@ def generate(scale, url):
 
 
 def _in_program():
-    from rewards.leaderboards import in_the_program
+    from advocacy.selectors import in_the_program
 
-    return in_the_program()
+    return in_the_program("")
 
 
 # --- Measurements ------------------------------------------------------------------------------------------

@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from advocacy.models import Team, User
+from advocacy.selectors import in_the_program  # noqa: F401  (callers read it from here too)
 
 from .models import Acknowledgement, GuideVersion
 
@@ -60,13 +61,6 @@ def review_scope(user):
         return None
     managed = list(user.managed_teams.values_list("id", flat=True))
     return Team.subtree_ids(managed) if managed else set()
-
-
-def in_the_program():
-    """Users who have joined the advocacy program and not left it since (EmployeeProfile.is_advocate)."""
-    return Q(profile__opted_in_at__isnull=False) & (
-        Q(profile__opted_out_at__isnull=True) | Q(profile__opted_out_at__lt=F("profile__opted_in_at"))
-    )
 
 
 def signature_statuses(version, team_ids=None, team_filter=None, status=None):

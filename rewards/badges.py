@@ -50,7 +50,8 @@ def _earned(employee_ids):
     for recognition in only(EmployeeOfTheMonth.objects.all()):
         earned[(recognition.employee_id, Badge.EMPLOYEE_OF_THE_MONTH, f"{recognition.month:%Y-%m}")] = (
             recognition.named_at, None)
-    from .leaderboards import in_the_program
+    from advocacy.selectors import in_the_program
+
     from .services import EARNING_REASONS
 
     for campaign in Campaign.objects.filter(ends_on__lt=timezone.localdate()):

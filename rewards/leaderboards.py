@@ -24,9 +24,11 @@ from datetime import time as clock
 import redis
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import DateField, Exists, F, OuterRef, Q, Sum, Window
+from django.db.models import DateField, Exists, F, OuterRef, Sum, Window
 from django.db.models.functions import Rank, RowNumber, Trunc
 from django.utils import timezone
+
+from advocacy.selectors import in_the_program
 
 from .models import PointsEntry
 from .services import EARNING_REASONS
@@ -164,17 +166,10 @@ def _increments(employee_id, team_id, campaign_id, moment, points, today):
 
 # --- Who appears ---------------------------------------------------------------------------------------
 
-def in_the_program(prefix=""):
-    """EmployeeProfile.is_advocate as a query: opted in and not left since."""
-    return Q(**{f"{prefix}opted_in_at__isnull": False}) & (
-        Q(**{f"{prefix}opted_out_at__isnull": True}) | Q(**{f"{prefix}opted_out_at__lt": F(f"{prefix}opted_in_at")})
-    )
-
-
 def _advocate_ids():
     from advocacy.models import EmployeeProfile
 
-    return EmployeeProfile.objects.filter(in_the_program()).values("user_id")
+    return EmployeeProfile.objects.filter(in_the_program("")).values("user_id")
 
 
 def _earning_entries():
@@ -347,7 +342,7 @@ def _add(entries):
         return
     if _resting():
         raise RedisResting("Redis failed a moment ago")
-    advocates = set(EmployeeProfile.objects.filter(in_the_program(), user_id__in={e.employee_id for e in entries})
+    advocates = set(EmployeeProfile.objects.filter(in_the_program(""), user_id__in={e.employee_id for e in entries})
                     .values_list("user_id", flat=True))
     today = company_today()
     totals, logged, absent = defaultdict(int), {}, set()
@@ -486,7 +481,7 @@ def _absent_ids():
     from advocacy.models import EmployeeProfile
 
     earned = PointsEntry.objects.filter(employee_id=OuterRef("user_id"), reason__in=EARNING_REASONS)
-    return EmployeeProfile.objects.exclude(in_the_program()).filter(Exists(earned)).values_list("user_id", flat=True)
+    return EmployeeProfile.objects.exclude(in_the_program("")).filter(Exists(earned)).values_list("user_id", flat=True)
 
 
 def rebuild():

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from advocacy.models import Share
 from metrics.services import carries_hashtag, day_bounds
 
-from .models import LeaderboardAlias, Raffle, RaffleWinner
+from .leaderboards import public_name
+from .models import Raffle, RaffleWinner
 
 METHOD = "docs/raffles.md, version 1"
 CODE_LENGTH = 12
@@ -69,14 +70,6 @@ def verify(seed, seed_sha256, entrants, winners, count=None):
         return draw_winners(seed, entrants, len(winners) if count is None else count) == winners
     except TypeError:
         return False
-
-
-def public_name(user):
-    """The name shown publicly: the leaderboard pseudonym if any, else the display name."""
-    try:
-        return user.leaderboard_alias.pseudonym
-    except LeaderboardAlias.DoesNotExist:
-        return user.display_name
 
 
 def campaign_has_ended(campaign, now=None):
