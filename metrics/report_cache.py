@@ -118,7 +118,8 @@ def prepare_company_reports(today):
     if not _shared():
         return
     this_month = Month.containing(today)
+    scopes = manager_scopes()
     for month in (this_month, this_month.previous()):
         cached_monthly_report(month)
-        for scope in manager_scopes():
+        for scope in scopes:
             cached_monthly_report(month, contributors_team_ids=scope)

@@ -421,11 +421,7 @@ def test_a_manager_reads_the_month_on_a_phone_with_its_charts_and_saves_it_as_pd
             page = context.new_page()
             errors = []
             page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(f"{live_server.url}/accounts/login/")
-            page.locator("input[name=login]").fill(manager.email)
-            page.locator("input[name=password]").fill(factories.PASSWORD)
-            page.locator("form button[type=submit]").first.click()
-            page.wait_for_load_state()
+            log_in(page, live_server, manager)
 
             page.goto(f"{live_server.url}/reports/{month}/")
             expect(page.locator("[data-kpi=shares] .kpi-value")).to_have_text("3")

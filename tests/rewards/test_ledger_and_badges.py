@@ -169,16 +169,26 @@ def test_the_first_share_earns_its_badge_right_away(django_capture_on_commit_cal
     assert BadgeAward.objects.filter(employee=ana, badge=Badge.FIRST_SHARE).exists()
 
 
-def test_the_top_3_of_a_campaign_get_a_badge_once_it_is_over():
+def campaign_with_four_sharers():
+    """A running campaign whose posts four advocates shared 4, 3, 2 and 1 times."""
     campaign = factories.CampaignFactory(starts_on=timezone.localdate() - timedelta(days=10),
                                          ends_on=timezone.localdate() + timedelta(days=1))
     people = [factories.AdvocateFactory() for _ in range(4)]
     for rank, person in enumerate(people):
         for _ in range(4 - rank):
             share_post(person, factories.PostFactory(campaign=campaign), "linkedin")
+    return campaign, people
+
+
+def end(campaign):
+    type(campaign).objects.filter(pk=campaign.pk).update(ends_on=timezone.localdate() - timedelta(days=1))
+
+
+def test_the_top_3_of_a_campaign_get_a_badge_once_it_is_over():
+    campaign, people = campaign_with_four_sharers()
     award_badges()
     assert not BadgeAward.objects.filter(badge=Badge.CAMPAIGN_TOP_3).exists()  # still running
-    type(campaign).objects.filter(pk=campaign.pk).update(ends_on=timezone.localdate() - timedelta(days=1))
+    end(campaign)
     award_badges()
     winners = set(BadgeAward.objects.filter(badge=Badge.CAMPAIGN_TOP_3).values_list("employee_id", flat=True))
     assert winners == {people[0].pk, people[1].pk, people[2].pk}
@@ -312,14 +322,9 @@ def test_spending_points_on_rewards_is_not_earning_less(client):
 def test_people_who_left_take_no_place_on_a_campaign_podium():
     from advocacy.services import opt_out
 
-    campaign = factories.CampaignFactory(starts_on=timezone.localdate() - timedelta(days=10),
-                                         ends_on=timezone.localdate() + timedelta(days=1))
-    people = [factories.AdvocateFactory() for _ in range(4)]
-    for rank, person in enumerate(people):
-        for _ in range(4 - rank):
-            share_post(person, factories.PostFactory(campaign=campaign), "linkedin")
+    campaign, people = campaign_with_four_sharers()
     opt_out(people[0])
-    type(campaign).objects.filter(pk=campaign.pk).update(ends_on=timezone.localdate() - timedelta(days=1))
+    end(campaign)
     award_badges()
     winners = set(BadgeAward.objects.filter(badge=Badge.CAMPAIGN_TOP_3).values_list("employee_id", flat=True))
     assert winners == {people[1].pk, people[2].pk, people[3].pk}
