@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from rewards.services import award_for_engagement
 
-from .models import EngagementSnapshot, ShareEngagement, StaleDay
+from .models import EngagementSnapshot, ShareEngagement
+from .services import mark_stale
 
 # Young posts move fast, old ones hardly at all: how often to ask, by the share's age. Past the window the
 # figures are final and nobody asks again.
@@ -87,10 +88,3 @@ def record_engagement(share, figures, source, *, fetched_at=None, analytics_impo
         mark_stale(timezone.localdate(share.created_at))
         award_for_engagement(share, snapshot)
     return snapshot
-
-
-def mark_stale(day):
-    """Ask the rollup to recompute `day` (already filled) on its next run."""
-    # A mark already there gets the new time, so a rollup refilling the day meanwhile leaves it for the next.
-    StaleDay.objects.bulk_create([StaleDay(day=day, marked_at=timezone.now())], update_conflicts=True,
-                                 unique_fields=["day"], update_fields=["marked_at"])

@@ -45,6 +45,123 @@ class DailyStat(models.Model):
         indexes = [models.Index(fields=["day"], name="dailystat_day")]
 
 
+# The report reads the totals below, filled from DailyStat and the points ledger in the same transaction as the
+# day's DailyStat rows (metrics.services), so that a month's report reads a few thousand rows instead of every row
+# of the month and every ledger entry. DailyStat stays the counts' finest grain and what they are summed from.
+# Their rows are only ever looked up by day or month (and employee): their foreign keys have no index of their
+# own, which keeps the rollup's writes light; deleting a team, a campaign or a post scans them instead.
+
+class DailySummary(models.Model):
+    """DailyStat summed over employees and posts: a day's counts per team, campaign and network. The report's
+    shares and clicks per day read it, and MonthlySummary is summed from it."""
+
+    day = models.DateField(_("day"))
+    team = models.ForeignKey("advocacy.Team", null=True, on_delete=models.SET_NULL, related_name="+",
+                             db_index=False)
+    campaign = models.ForeignKey("content_library.Campaign", null=True, on_delete=models.SET_NULL,
+                                 related_name="+", db_index=False)
+    network = models.CharField(max_length=16, choices=Network.choices)
+    shares = models.PositiveIntegerField(default=0)
+    clicks = models.PositiveIntegerField(default=0)
+    unique_clicks = models.PositiveIntegerField(default=0)
+    potential_reach = models.PositiveBigIntegerField(default=0)
+    impressions = models.PositiveBigIntegerField(default=0)
+    reactions = models.PositiveBigIntegerField(default=0)
+    comments = models.PositiveBigIntegerField(default=0)
+    reshares = models.PositiveBigIntegerField(default=0)
+    engagement_base = models.PositiveBigIntegerField(default=0)
+    hashtag_mentions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily summary")
+        verbose_name_plural = _("daily summaries")
+        indexes = [models.Index(fields=["day"], name="dailysummary_day")]
+
+
+class MonthlySummary(models.Model):
+    """DailySummary summed over a month's days: the month's counts per team, campaign and network. The report's
+    figures (this month's and the last), networks, hashtags and top teams' activity read it."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    team = models.ForeignKey("advocacy.Team", null=True, on_delete=models.SET_NULL, related_name="+",
+                             db_index=False)
+    campaign = models.ForeignKey("content_library.Campaign", null=True, on_delete=models.SET_NULL,
+                                 related_name="+", db_index=False)
+    network = models.CharField(max_length=16, choices=Network.choices)
+    shares = models.PositiveIntegerField(default=0)
+    clicks = models.PositiveIntegerField(default=0)
+    unique_clicks = models.PositiveIntegerField(default=0)
+    potential_reach = models.PositiveBigIntegerField(default=0)
+    impressions = models.PositiveBigIntegerField(default=0)
+    reactions = models.PositiveBigIntegerField(default=0)
+    comments = models.PositiveBigIntegerField(default=0)
+    reshares = models.PositiveBigIntegerField(default=0)
+    engagement_base = models.PositiveBigIntegerField(default=0)
+    hashtag_mentions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly summary")
+        verbose_name_plural = _("monthly summaries")
+        indexes = [models.Index(fields=["month"], name="monthlysummary_month")]
+
+
+class MonthlyStat(models.Model):
+    """DailyStat summed over a month's days: per employee, post, network, team and campaign, the counts that the
+    report's sharers, top content, traffic by domain and top contributors' activity read."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    employee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                 db_index=False)
+    team = models.ForeignKey("advocacy.Team", null=True, on_delete=models.SET_NULL, related_name="+",
+                             db_index=False)
+    post = models.ForeignKey("content_library.Post", on_delete=models.CASCADE, related_name="+", db_index=False)
+    campaign = models.ForeignKey("content_library.Campaign", null=True, on_delete=models.SET_NULL,
+                                 related_name="+", db_index=False)
+    network = models.CharField(max_length=16, choices=Network.choices)
+    shares = models.PositiveIntegerField(default=0)
+    clicks = models.PositiveIntegerField(default=0)
+    reactions = models.PositiveBigIntegerField(default=0)
+    comments = models.PositiveBigIntegerField(default=0)
+    reshares = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly statistic")
+        verbose_name_plural = _("monthly statistics")
+        indexes = [models.Index(fields=["month", "employee"], name="monthlystat_month_employee")]
+
+
+class DailyPoints(models.Model):
+    """The points an employee earned on a day (company time): the sum of their ledger entries that count as earning
+    (spending on rewards, and refunds, do not). What MonthlyPoints is summed from."""
+
+    day = models.DateField(_("day"))
+    employee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                 db_index=False)
+    points = models.IntegerField(_("points"))
+
+    class Meta:
+        verbose_name = _("points earned in a day")
+        verbose_name_plural = _("points earned per day")
+        constraints = [models.UniqueConstraint(fields=["day", "employee"], name="one_points_row_per_day_employee")]
+
+
+class MonthlyPoints(models.Model):
+    """DailyPoints summed over a month's days: the points an employee earned in the month. Top contributors and top
+    teams rank by it."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    employee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                 db_index=False)
+    points = models.IntegerField(_("points"))
+
+    class Meta:
+        verbose_name = _("points earned in a month")
+        verbose_name_plural = _("points earned per month")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "employee"], name="one_points_row_per_month_employee"),
+        ]
+
+
 class FillState(models.Model):
     """How far a rollup has been filled: every day up to `filled_until` is complete and final."""
 
@@ -62,8 +179,8 @@ class FillState(models.Model):
 
 
 class StaleDay(models.Model):
-    """A day already filled whose counts changed since (new engagement for its shares): the next rollup run
-    recomputes it."""
+    """A day already filled whose counts changed since (new engagement for its shares, points entered in the ledger
+    for it): the next rollup run recomputes it."""
 
     day = models.DateField(unique=True)
     marked_at = models.DateTimeField(default=timezone.now)

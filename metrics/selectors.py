@@ -1,8 +1,13 @@
-"""The monthly KPI report, read from the daily counts (and the points ledger), per DESIGN.md.
+"""The monthly KPI report, read from the rolled-up counts, per DESIGN.md.
 
 Every figure is computed for the month and for the month before, with the same filters: a team (with its
 sub-teams), a campaign, a network. People counts (active employees, enrolled advocates) depend on the team
-only; everything else on all three filters.
+only; points on the team (the employee's) only; everything else on all three filters.
+
+The counts come from the totals the rollup keeps beside DailyStat (metrics.services): MonthlySummary for the
+figures, networks, hashtags and teams' activity, DailySummary for the days, MonthlyStat for sharers, content,
+domains and people's activity, MonthlyPoints for the points. They hold the same sums as DailyStat and the ledger,
+in far fewer rows.
 """
 
 from dataclasses import dataclass, field
@@ -17,9 +22,18 @@ from django.utils import timezone
 from advocacy.models import Team
 from content_library.models import Campaign, Post
 from guidelines.models import Acknowledgement, GuideVersion
-from rewards.models import EmployeeOfTheMonth, PointsEntry
+from rewards.models import EmployeeOfTheMonth
 
-from .models import DailyStat, NetworkRate, ProgramCost
+from .models import (
+    DailyPoints,
+    DailyStat,
+    DailySummary,
+    MonthlyPoints,
+    MonthlyStat,
+    MonthlySummary,
+    NetworkRate,
+    ProgramCost,
+)
 from .services import day_bounds
 
 TOP_LIMIT = 20
@@ -36,7 +50,7 @@ class Month:
     def parse(cls, text):
         """'2026-11' -> Month(2026, 11); ValueError on anything else."""
         year, month = text.split("-")
-        if len(year) != 4 or len(month) != 2:
+        if len(year) != 4 or len(month) != 2 or not (text.isascii() and year.isdigit() and month.isdigit()):
             raise ValueError(text)
         parsed = cls(int(year), int(month))
         if not 1 <= parsed.month <= 12 or parsed.year < 2000:
@@ -114,15 +128,25 @@ class Filters:
     def any(self):
         return bool(self.team or self.campaign or self.network)
 
-    def stats(self, first_day, last_day):
-        stats = DailyStat.objects.filter(day__gte=first_day, day__lte=last_day)
+    def restrict(self, counts):
+        """`counts` (rows of DailySummary, MonthlySummary or MonthlyStat) restricted to the team, campaign and
+        network."""
         if self.team_ids is not None:
-            stats = stats.filter(team_id__in=self.team_ids)
+            counts = counts.filter(team_id__in=self.team_ids)
         if self.campaign is not None:
-            stats = stats.filter(campaign_id=self.campaign.pk)
+            counts = counts.filter(campaign_id=self.campaign.pk)
         if self.network:
-            stats = stats.filter(network=self.network)
-        return stats
+            counts = counts.filter(network=self.network)
+        return counts
+
+    def daily_summary(self, month):
+        return self.restrict(DailySummary.objects.filter(day__gte=month.first_day, day__lte=month.last_day))
+
+    def monthly_summary(self, month):
+        return self.restrict(MonthlySummary.objects.filter(month=month.first_day))
+
+    def monthly(self, month):
+        return self.restrict(MonthlyStat.objects.filter(month=month.first_day))
 
 
 @dataclass
@@ -194,20 +218,32 @@ def earned_media_value(impressions, clicks, rates):
     return Decimal(impressions) / 1000 * cpm + Decimal(clicks) * cpc
 
 
-def period_figures(month, filters, rates):
-    """The month's figures and its per-network breakdown."""
-    stats = filters.stats(month.first_day, month.last_day)
-    per_network = list(stats.values("network").annotate(**{key: Sum(key) for key in SUMMED}).order_by("network"))
+def _per_network_and_campaign(month, filters):
+    """The month's sums per (network, campaign): [{network, campaign_id, <SUMMED>}]."""
+    return [
+        {**row, **{key: row[key] or 0 for key in SUMMED}}
+        for row in filters.monthly_summary(month).values("network", "campaign_id")
+        .annotate(**{key: Sum(key) for key in SUMMED}).order_by("network", "campaign_id")
+    ]
+
+
+def _figures(month, filters, rates, counts):
+    """The month's figures and its per-network breakdown, from its sums per (network, campaign)."""
+    by_network = {}
+    for row in counts:
+        network = by_network.setdefault(row["network"], {"network": row["network"], **dict.fromkeys(SUMMED, 0)})
+        for key in SUMMED:
+            network[key] += row[key]
+    per_network = [by_network[network] for network in sorted(by_network)]
     totals = dict.fromkeys(SUMMED, 0)
     emv = Decimal(0)
     for row in per_network:
         for key in SUMMED:
-            row[key] = row[key] or 0
             totals[key] += row[key]
         row["engagements"] = row["reactions"] + row["comments"] + row["reshares"]
         row["emv"] = earned_media_value(row["impressions"], row["clicks"], rates.get(row["network"]))
         emv += row["emv"]
-    sharers = stats.filter(shares__gt=0).values("employee_id").distinct().count()
+    sharers = filters.monthly(month).filter(shares__gt=0).values("employee_id").distinct().count()
     active, enrolled = _people_counts(month, filters.team_ids)
     engagements = totals["reactions"] + totals["comments"] + totals["reshares"]
     figures = {
@@ -232,10 +268,15 @@ def period_figures(month, filters, rates):
     return figures, per_network
 
 
+def period_figures(month, filters, rates):
+    """The month's figures and its per-network breakdown."""
+    return _figures(month, filters, rates, _per_network_and_campaign(month, filters))
+
+
 def _daily(month, filters):
     rows = {
         row["day"]: row
-        for row in filters.stats(month.first_day, month.last_day).values("day")
+        for row in filters.daily_summary(month).values("day")
         .annotate(shares=Sum("shares"), clicks=Sum("clicks"), unique_clicks=Sum("unique_clicks"))
     }
     return [
@@ -245,12 +286,18 @@ def _daily(month, filters):
     ]
 
 
-def _domains(month, filters):
-    """Clicks by the destination's domain (the post's link)."""
-    per_post = dict(
-        filters.stats(month.first_day, month.last_day).filter(clicks__gt=0).values("post_id")
-        .annotate(clicks=Sum("clicks")).values_list("post_id", "clicks")
+def _per_post(month, filters):
+    """The month's clicks, shares and engagement per post: [{post_id, clicks, shares, reactions, …}]."""
+    return list(
+        filters.monthly(month).values("post_id")
+        .annotate(clicks=Sum("clicks"), shares=Sum("shares"), reactions=Sum("reactions"), comments=Sum("comments"),
+                  reshares=Sum("reshares")).order_by()
     )
+
+
+def _domains(per_post_rows):
+    """Clicks by the destination's domain (the post's link)."""
+    per_post = {row["post_id"]: row["clicks"] for row in per_post_rows if row["clicks"]}
     domains = {}
     for post_id, url in Post.objects.filter(pk__in=list(per_post)).values_list("pk", "url"):
         domain = (urlsplit(url).hostname or "").removeprefix("www.")
@@ -259,27 +306,22 @@ def _domains(month, filters):
     return [{"domain": domain, "clicks": clicks} for domain, clicks in ranked[:TOP_DOMAINS_LIMIT]]
 
 
-def _earning_reasons():
-    from rewards.services import EARNING_REASONS
-
-    return EARNING_REASONS
-
-
-def _points_in(month, filters):
-    """Points earned in the month (spending them on rewards, and getting them back, is not earning)."""
-    start, end = month.bounds()
-    points = PointsEntry.objects.filter(created_at__gte=start, created_at__lt=end, reason__in=_earning_reasons())
-    if filters.team_ids is not None:
-        points = points.filter(employee__profile__team_id__in=filters.team_ids)
+def _points_in(month, filters, restrict_to_team_ids=None):
+    """Points earned in the month by employee (spending them on rewards, and getting them back, is not earning),
+    for the employees of the filter's team (their team now) and of `restrict_to_team_ids`."""
+    points = MonthlyPoints.objects.filter(month=month.first_day)
+    for team_ids in (filters.team_ids, restrict_to_team_ids):
+        if team_ids is not None:
+            points = points.filter(employee__profile__team_id__in=team_ids)
     return points
 
 
-def _activity(month, filters, field_name, ids):
+def _activity(counts, field_name, ids):
     return {
         row[field_name]: row
-        for row in filters.stats(month.first_day, month.last_day).filter(**{f"{field_name}__in": ids})
+        for row in counts.filter(**{f"{field_name}__in": ids})
         .values(field_name).annotate(shares=Sum("shares"), clicks=Sum("clicks"), reactions=Sum("reactions"),
-                                     comments=Sum("comments"), reshares=Sum("reshares"))
+                                     comments=Sum("comments"), reshares=Sum("reshares")).order_by()
     }
 
 
@@ -289,15 +331,12 @@ def _engagements(row):
 
 def top_contributors(month, filters, restrict_to_team_ids=None):
     """Employees ranked by points earned in the month, with their shares, clicks and engagements beside."""
-    points = _points_in(month, filters)
-    if restrict_to_team_ids is not None:
-        points = points.filter(employee__profile__team_id__in=restrict_to_team_ids)
     ranking = list(
-        points.values("employee_id").annotate(points=Sum("points")).filter(points__gt=0)
+        _points_in(month, filters, restrict_to_team_ids).filter(points__gt=0).values("employee_id", "points")
         .order_by("-points", "employee_id")[:TOP_LIMIT]
     )
     ids = [row["employee_id"] for row in ranking]
-    activity = _activity(month, filters, "employee_id", ids)
+    activity = _activity(filters.monthly(month), "employee_id", ids)
     people = get_user_model().objects.select_related("profile__team").in_bulk(ids)
     rows = []
     for rank, row in enumerate(ranking, start=1):
@@ -310,19 +349,16 @@ def top_contributors(month, filters, restrict_to_team_ids=None):
 
 def _top_teams(month, filters, restrict_to_team_ids=None):
     """Teams ranked by the points their members earned in the month."""
-    points = _points_in(month, filters)
-    if restrict_to_team_ids is not None:
-        points = points.filter(employee__profile__team_id__in=restrict_to_team_ids)
     ranking = list(
-        points.filter(employee__profile__team__isnull=False)
-        .values("employee__profile__team_id").annotate(points=Sum("points")).filter(points__gt=0)
-        .order_by("-points", "employee__profile__team_id")[:TOP_TEAMS_LIMIT]
+        _points_in(month, filters, restrict_to_team_ids).filter(employee__profile__team__isnull=False)
+        .values("employee__profile__team_id").annotate(total=Sum("points")).filter(total__gt=0)
+        .order_by("-total", "employee__profile__team_id")[:TOP_TEAMS_LIMIT]
     )
     ids = [row["employee__profile__team_id"] for row in ranking]
-    activity = _activity(month, filters, "team_id", ids)
+    activity = _activity(filters.monthly_summary(month), "team_id", ids)
     teams = Team.objects.in_bulk(ids)
     return [
-        {"rank": rank, "team": teams[row["employee__profile__team_id"]], "points": row["points"],
+        {"rank": rank, "team": teams[row["employee__profile__team_id"]], "points": row["total"],
          "shares": activity.get(row["employee__profile__team_id"], {}).get("shares") or 0,
          "clicks": activity.get(row["employee__profile__team_id"], {}).get("clicks") or 0,
          "engagements": _engagements(activity.get(row["employee__profile__team_id"], {}))}
@@ -330,14 +366,9 @@ def _top_teams(month, filters, restrict_to_team_ids=None):
     ]
 
 
-def _top_content(month, filters):
+def _top_content(per_post_rows):
     """Posts ranked by clicks, with shares and engagements beside."""
-    ranking = list(
-        filters.stats(month.first_day, month.last_day).values("post_id")
-        .annotate(clicks=Sum("clicks"), shares=Sum("shares"), reactions=Sum("reactions"),
-                  comments=Sum("comments"), reshares=Sum("reshares"))
-        .order_by("-clicks", "-shares", "post_id")[:TOP_LIMIT]
-    )
+    ranking = sorted(per_post_rows, key=lambda row: (-row["clicks"], -row["shares"], row["post_id"]))[:TOP_LIMIT]
     posts = Post.objects.in_bulk([row["post_id"] for row in ranking])
     return [
         {"rank": rank, "post": posts[row["post_id"]], "clicks": row["clicks"], "shares": row["shares"],
@@ -346,13 +377,18 @@ def _top_content(month, filters):
     ]
 
 
-def _hashtags(month, filters):
-    """Hashtag mentions per campaign: shares whose final text carries the campaign's hashtag."""
-    rows = list(
-        filters.stats(month.first_day, month.last_day).filter(campaign_id__isnull=False)
-        .values("campaign_id").annotate(mentions=Sum("hashtag_mentions"), shares=Sum("shares"))
-        .filter(shares__gt=0).order_by("-mentions", "campaign_id")
-    )
+def _hashtags(counts):
+    """Hashtag mentions per campaign: shares whose final text carries the campaign's hashtag; from the month's
+    sums per (network, campaign)."""
+    per_campaign = {}
+    for row in counts:
+        if row["campaign_id"] is not None:
+            campaign = per_campaign.setdefault(row["campaign_id"], {"campaign_id": row["campaign_id"], "mentions": 0,
+                                                                    "shares": 0})
+            campaign["mentions"] += row["hashtag_mentions"]
+            campaign["shares"] += row["shares"]
+    rows = sorted((row for row in per_campaign.values() if row["shares"] > 0),
+                  key=lambda row: (-row["mentions"], row["campaign_id"]))
     campaigns = Campaign.objects.in_bulk([row["campaign_id"] for row in rows])
     return [{"campaign": campaigns[row["campaign_id"]], "mentions": row["mentions"], "shares": row["shares"]}
             for row in rows]
@@ -365,18 +401,20 @@ def monthly_report(month, team=None, campaign=None, network="", contributors_tea
     reading the company's report."""
     filters = Filters.of(team, campaign, network)
     rates = media_rates()
-    current, per_network = period_figures(month, filters, rates)
+    counts = _per_network_and_campaign(month, filters)
+    current, per_network = _figures(month, filters, rates, counts)
     previous, _previous_networks = period_figures(month.previous(), filters, rates)
     figures = {
         key: Figure(key, current[key], previous[key], is_rate=key in RATES, is_money=key in MONEY)
         for key in FIGURE_KEYS
     }
+    per_post = _per_post(month, filters)
     return Report(
         month=month, filters=filters, figures=figures,
-        daily=_daily(month, filters), networks=per_network, domains=_domains(month, filters),
+        daily=_daily(month, filters), networks=per_network, domains=_domains(per_post),
         top_contributors=top_contributors(month, filters, contributors_team_ids),
-        top_teams=_top_teams(month, filters, contributors_team_ids), top_content=_top_content(month, filters),
-        hashtags=_hashtags(month, filters), contributors_team_ids=contributors_team_ids,
+        top_teams=_top_teams(month, filters, contributors_team_ids), top_content=_top_content(per_post),
+        hashtags=_hashtags(counts), contributors_team_ids=contributors_team_ids,
         employee_of_the_month=EmployeeOfTheMonth.objects.filter(month=month.first_day).select_related(
             "employee__profile__team").first(),
     )
@@ -393,14 +431,12 @@ def personal_report(month, employee):
         stats = DailyStat.objects.filter(day__gte=period_month.first_day, day__lte=period_month.last_day,
                                          employee=employee)
         totals = {key: value or 0 for key, value in stats.aggregate(**{key: Sum(key) for key in SUMMED}).items()}
-        start, end = period_month.bounds()
-        points = PointsEntry.objects.filter(employee=employee, created_at__gte=start, created_at__lt=end,
-                                            reason__in=_earning_reasons())
+        points = MonthlyPoints.objects.filter(month=period_month.first_day, employee=employee)
         engagements = totals["reactions"] + totals["comments"] + totals["reshares"]
         return {
             **totals, "engagements": engagements,
             "engagement_rate": _ratio(engagements, totals["engagement_base"]),
-            "points": points.aggregate(total=Sum("points"))["total"] or 0,
+            "points": points.values_list("points", flat=True).first() or 0,
         }
 
     current, previous = period(month), period(month.previous())
@@ -418,8 +454,10 @@ def personal_report(month, employee):
 
 
 def report_months():
-    """The months a report can be read for, newest first: from the first counted day to this month."""
-    first = DailyStat.objects.order_by("day").values_list("day", flat=True).first()
+    """The months a report can be read for, newest first: from the first counted day (shares, clicks or points)
+    to this month."""
+    firsts = [model.objects.order_by("day").values_list("day", flat=True).first() for model in (DailyStat, DailyPoints)]
+    first = min((day for day in firsts if day), default=None)
     this_month = Month.containing(timezone.localdate())
     month = Month.containing(first) if first else this_month
     months = []

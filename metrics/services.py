@@ -4,7 +4,13 @@ count tables.
 Each day is filled in its own transaction that first deletes the day's rows and, for a final day, moves the
 watermark past it: re-running a day gives the same rows, and a run killed halfway leaves every day either as
 it was or complete, the watermark never ahead of the counts; the next run goes on from there. Today is
-recomputed on every run. A filled day whose shares got new engagement since is marked stale and filled again.
+recomputed on every run. A filled day whose shares got new engagement since, or that points were entered in the
+ledger for since, is marked stale and filled again.
+
+The same transaction updates what the report reads besides: the day's DailySummary and DailyPoints rows (the
+points from the ledger, after the day's unique-click points are paid) and its month's MonthlySummary, MonthlyStat
+and MonthlyPoints rows, so the report never sees a day's counts without the totals that go with them. Points
+earned today reach the report with the next run, as shares and clicks do.
 """
 
 import logging
@@ -12,14 +18,24 @@ import re
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from advocacy.models import Click, Share
-from rewards.services import award_for_unique_clicks
+from advocacy.models import Click, RetentionMark, Share
+from rewards.models import PointsEntry
+from rewards.services import EARNING_REASONS, award_for_unique_clicks
 
-from .models import DailyStat, FillState, StaleDay
+from .models import (
+    DailyPoints,
+    DailyStat,
+    DailySummary,
+    FillState,
+    MonthlyPoints,
+    MonthlyStat,
+    MonthlySummary,
+    StaleDay,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +89,14 @@ def compute_day(day):
         .values("link__employee_id", "link__post_id", "link__network", "link__post__campaign_id")
         .annotate(count=Count("id"), unique=Count("id", filter=Q(is_unique=True)))
     )
+    purged_through = RetentionMark.clicks_purged_through()
+    if purged_through is not None and day <= purged_through:
+        # The day's raw clicks may be gone past retention (advocacy.privacy): keep the counts it was filled with.
+        clicks = [{"link__employee_id": employee_id, "link__post_id": post_id, "link__network": network,
+                   "link__post__campaign_id": campaign_id, "count": count, "unique": unique}
+                  for employee_id, post_id, network, campaign_id, count, unique in DailyStat.objects.filter(
+                      day=day, clicks__gt=0).values_list("employee_id", "post_id", "network", "campaign_id", "clicks",
+                                                        "unique_clicks")]
     click_keys = []
     for click in clicks:
         key = (click["link__employee_id"], click["link__post_id"], click["link__network"])
@@ -106,18 +130,134 @@ def _lock_rollup():
         return FillState.objects.select_for_update().get(name=DAILY_STATS)
 
 
+def month_bounds(day):
+    """The first and last day of `day`'s month, and [start, end) of it in the company's time zone."""
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1), day_bounds(first)[0], day_bounds(following)[0]
+
+
+def _insert_totals(model, source, *, fixed, groups, sums, where, params):
+    """INSERT INTO `model` SELECT the `fixed` values, the `groups` columns and the SUM of each of `sums` FROM the
+    `source` table's rows matching `where`, one row per group: totals in one statement, without a round trip
+    through Python."""
+    ops = connection.ops
+    columns = [*fixed, *groups, *sums]
+    sql = (f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
+           f"SELECT {', '.join(['%s'] * len(fixed) + list(groups) + [f'SUM({column})' for column in sums])} "
+           f"FROM {source._meta.db_table} WHERE {where} GROUP BY {', '.join(groups)}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ops.adapt_datefield_value(value) for value in fixed.values()] + list(params))
+
+
+def _chunks(ids):
+    size = min(5000, (connection.features.max_query_params or 5000) - 10)
+    ids = sorted(ids)
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def _rebuild_month_rows(model, source, day, employee_ids, *, groups, sums):
+    """Recompute `model`'s rows of `day`'s month for `employee_ids` from `source`'s rows of the month."""
+    ops = connection.ops
+    first, last, _start, _end = month_bounds(day)
+    for chunk in _chunks(employee_ids):
+        model.objects.filter(month=first, employee_id__in=chunk).delete()
+        _insert_totals(model, source, fixed={"month": first}, groups=("employee_id", *groups), sums=sums,
+                       where=f"day >= %s AND day <= %s AND employee_id IN ({', '.join(['%s'] * len(chunk))})",
+                       params=[ops.adapt_datefield_value(first), ops.adapt_datefield_value(last), *chunk])
+
+
+DIMENSIONS = ("team_id", "campaign_id", "network")
+MONTHLY_COUNTS = ("shares", "clicks", "reactions", "comments", "reshares")
+
+
+def _monthly_part(fields):
+    return tuple(fields[key] for key in ("team_id", "campaign_id", *MONTHLY_COUNTS))
+
+
+def _summary_of(rows):
+    """The day's DailySummary rows from its DailyStat rows: {(team, campaign, network): {count: sum}}."""
+    summary = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
+    for (_employee_id, _post_id, network), fields in rows.items():
+        totals = summary[(fields["team_id"], fields["campaign_id"], network)]
+        for key in COUNTS:
+            totals[key] += fields[key]
+    return dict(summary)
+
+
+def _write_summary(day, rows):
+    """Replace the day's DailySummary rows; when they changed, rebuild its month's MonthlySummary from them (a few
+    thousand rows a month, whatever the company's size)."""
+    before = {(row["team_id"], row["campaign_id"], row["network"]): {key: row[key] for key in COUNTS}
+              for row in DailySummary.objects.filter(day=day).values("team_id", "campaign_id", "network", *COUNTS)}
+    now = _summary_of(rows)
+    if now == before:
+        return
+    DailySummary.objects.filter(day=day).delete()
+    DailySummary.objects.bulk_create([DailySummary(day=day, team_id=team_id, campaign_id=campaign_id, network=network,
+                                                   **counts)
+                                      for (team_id, campaign_id, network), counts in now.items()], batch_size=5000)
+    ops = connection.ops
+    first, last, _start, _end = month_bounds(day)
+    MonthlySummary.objects.filter(month=first).delete()
+    _insert_totals(MonthlySummary, DailySummary, fixed={"month": first}, groups=DIMENSIONS, sums=COUNTS,
+                   where="day >= %s AND day <= %s",
+                   params=[ops.adapt_datefield_value(first), ops.adapt_datefield_value(last)])
+
+
+def _day_points(day):
+    """{employee: points earned on `day`} from the ledger."""
+    start, end = day_bounds(day)
+    return dict(
+        PointsEntry.objects.filter(created_at__gte=start, created_at__lt=end, reason__in=EARNING_REASONS)
+        .values("employee_id").annotate(total=Sum("points")).order_by().values_list("employee_id", "total")
+    )
+
+
+def _write_points(day):
+    """Replace the day's DailyPoints rows from the ledger, and recompute its month's MonthlyPoints of the employees
+    whose points of the day changed."""
+    before = dict(DailyPoints.objects.filter(day=day).values_list("employee_id", "points"))
+    now = _day_points(day)
+    if now == before:
+        return
+    DailyPoints.objects.filter(day=day).delete()
+    DailyPoints.objects.bulk_create([DailyPoints(day=day, employee_id=employee_id, points=points)
+                                     for employee_id, points in now.items()], batch_size=5000)
+    changed = {employee_id for employee_id in before.keys() | now.keys()
+               if before.get(employee_id) != now.get(employee_id)}
+    _rebuild_month_rows(MonthlyPoints, DailyPoints, day, changed, groups=(), sums=("points",))
+
+
 def _write_day(day, rows):
-    """Replace the day's rows; called inside a transaction holding `_lock_rollup()`."""
+    """Replace the day's rows, and the totals the report reads with them; called inside a transaction holding
+    `_lock_rollup()`.
+
+    The day's DailySummary rows are replaced, and its month's MonthlySummary rebuilt from them, when they changed;
+    in its month's MonthlyStat and MonthlyPoints, the rows of every employee whose counts (or points) of the day
+    changed are recomputed from the month's DailyStat (DailyPoints) rows. Each total is thus exactly the sum of
+    what it is made from however often a day is filled, and a day filled again unchanged rewrites none of them."""
     from .report_cache import counts_changed
 
     counts_changed(day)
+    before = {
+        (employee_id, post_id, network): (team_id, campaign_id, *counts)
+        for employee_id, post_id, network, team_id, campaign_id, *counts in DailyStat.objects.filter(day=day)
+        .values_list("employee_id", "post_id", "network", "team_id", "campaign_id", *MONTHLY_COUNTS)
+    }
     DailyStat.objects.filter(day=day).delete()
     DailyStat.objects.bulk_create(
         (DailyStat(day=day, employee_id=key[0], post_id=key[1], network=key[2], **fields)
          for key, fields in rows.items()),
         batch_size=2000,
     )
+    _write_summary(day, rows)
+    changed = {key[0] for key in before.keys() | rows.keys()
+               if before.get(key) != (_monthly_part(rows[key]) if key in rows else None)}
+    _rebuild_month_rows(MonthlyStat, DailyStat, day, changed, groups=("post_id", *DIMENSIONS), sums=MONTHLY_COUNTS)
     award_for_unique_clicks(day)
+    _write_points(day)
 
 
 def fill_day(day):
@@ -132,8 +272,30 @@ def fill_day(day):
 def _first_event_day():
     first_share = Share.objects.order_by("created_at").values_list("created_at", flat=True).first()
     first_click = Click.objects.order_by("day").values_list("day", flat=True).first()
-    days = [d for d in (first_share and timezone.localdate(first_share), first_click) if d]
+    # Points can come before any share (signing the guide, a training capsule): their month has a report too.
+    first_points = (PointsEntry.objects.filter(reason__in=EARNING_REASONS).order_by("created_at")
+                    .values_list("created_at", flat=True).first())
+    days = [d for d in (first_share and timezone.localdate(first_share), first_click,
+                        first_points and timezone.localdate(first_points)) if d]
     return min(days) if days else None
+
+
+def mark_stale(day):
+    """Ask the rollup to recompute `day` on its next run, if it is filled already (today's is recomputed on every
+    run anyway)."""
+    # A mark already there gets the new time, so a rollup refilling the day meanwhile leaves it for the next.
+    StaleDay.objects.bulk_create([StaleDay(day=day, marked_at=timezone.now())], update_conflicts=True,
+                                 unique_fields=["day"], update_fields=["marked_at"])
+
+
+def points_entered(entry):
+    """A ledger entry was written: if it counts as earning and belongs to a day before today, that day's month
+    totals are recomputed by the next rollup run. Runs in the entry's transaction, so the mark is never lost."""
+    if entry.reason not in EARNING_REASONS:
+        return
+    day = timezone.localdate(entry.created_at)
+    if day < timezone.localdate():
+        mark_stale(day)
 
 
 def _refill_stale_days(state):

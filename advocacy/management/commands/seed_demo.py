@@ -128,6 +128,7 @@ class Command(BaseCommand):
         except Exception:  # the demo employee may not have the points
             pass
         month = Month.containing(timezone.localdate(now)).previous()
+        fill_daily_stats()  # the ranking reads the points the rollup counted
         best = top_contributors(month, Filters())
         if best:
             EmployeeOfTheMonth.objects.create(month=month.first_day, employee=best[0]["employee"],
