@@ -1,15 +1,19 @@
 """Writing clicks: one durable commit per click, shared between the clicks that arrive together.
 
 Every click is committed before its redirect is answered, so an answered click is never lost. On
-PostgreSQL with CLICK_GROUP_COMMIT (for threaded workers: gunicorn gthread, as docker-compose.yml runs
-it), clicks go through the process's writer thread, which writes those that arrived while a commit was
-in flight together, in one transaction: two multi-row statements and one commit for the whole group
-(group commit). A click still waits for its own group's commit; it just shares it. With sync workers
-there is nothing to share: set CLICK_GROUP_COMMIT=0 and each click is written by its request in one
-statement (a data-modifying CTE). On SQLite a repeat click is two statements.
+PostgreSQL a click, or a group of them, is one statement run in autocommit: its own transaction, in one
+round trip, committed (WAL flushed, as the server's synchronous_commit has it) before execute() returns.
+The statement is prepared once per database connection, so it is parsed and planned once, not per click.
+
+With CLICK_GROUP_COMMIT (for threaded workers: gunicorn gthread, as docker-compose.yml runs it), clicks
+go through the process's writer thread, which writes those that arrived while its previous commit was
+in flight together, in that one statement: one commit for the whole group (group commit). A click still
+waits for its own group's commit; it just shares it. With sync workers there is nothing to share: set
+CLICK_GROUP_COMMIT=0 and each click is written by its request, the same statement for a group of one.
+On SQLite (development) a repeat click is two statements.
 
 Uniqueness ("the visitor's first human click on this link today") is settled by the database: each
-human click is first offered as unique with `ON CONFLICT DO NOTHING` against the partial unique
+human click is first offered as unique with `ON CONFLICT ... DO NOTHING` against the partial unique
 constraint, which also decides races between parallel first clicks; what it refuses is written as not
 unique. No error, rollback or dead row on the repeat path.
 """
@@ -18,10 +22,9 @@ import logging
 import os
 import queue
 import threading
-from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, close_old_connections, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections, connection, transaction
 
 from .models import Click
 
@@ -34,11 +37,128 @@ MAX_GROUP = 200
 # taken, for the writer's commit.
 WAIT_SECONDS = 10
 TAKEN_WAIT_SECONDS = 60
+# When clicks are arriving together (the writer's last group had more than one), the writer waits this
+# long after the first click of a group for the others on their way, so that one commit serves more of
+# them. A lone click (a quiet server) never waits. 0 turns it off.
+GATHER_SECONDS = 0.001
 
 
 class _Unconfirmed(Exception):
     """The writer has the click but has not committed yet: it must not be written a second time."""
 
+
+# --- PostgreSQL: one statement for a whole group ------------------------------------------------
+
+def write_group(group):
+    """Write clicks (dicts of column values, without is_unique) and commit them; [(id, unique)] in order.
+
+    On PostgreSQL the whole group is one statement (see _GROUP_SQL); elsewhere one transaction of two
+    multi-row statements.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            _execute_group(cursor, _group_arrays(group))
+            return cursor.fetchall()
+    return _write_group_portably(group)
+
+
+def _group_arrays(group):
+    """The group statement's parameters: one array per column, and whether each click is offered as
+    unique (a human's first click in the group for its link, day and visitor; the database decides)."""
+    offered = set()
+    offer = []
+    for values in group:
+        key = None if values["is_bot"] else (values["link_id"], values["day"], values["visitor_key"])
+        offer.append(key is not None and key not in offered)
+        offered.add(key)
+    return [
+        [values["link_id"] for values in group], [values["clicked_at"] for values in group],
+        [values["day"] for values in group], [values["visitor_key"] for values in group],
+        [values["referrer_domain"] for values in group], [values["is_bot"] for values in group], offer,
+    ]
+
+
+# `rows` numbers the clicks and draws their ids from the table's sequence; `first` offers the human
+# first clicks as unique, in key order (so two groups offering the same visitors cannot deadlock), and
+# the partial unique constraint refuses those whose visitor already has today's unique click, also one
+# a parallel statement is committing (the insert waits for it); `other` writes the rest, refused offers
+# included, as not unique. The ids tie each answer to its click, whatever order the inserts ran in.
+_GROUP_SQL = """
+WITH rows AS MATERIALIZED (
+    SELECT nextval({sequence}::regclass) AS id, given.*
+    FROM unnest({parameters})
+        WITH ORDINALITY AS given (link_id, clicked_at, day, visitor_key, referrer_domain, is_bot, offer, ord)
+), first AS (
+    INSERT INTO {table} ({columns})
+    SELECT id, link_id, clicked_at, day, visitor_key, referrer_domain, is_bot, TRUE FROM rows WHERE offer
+    ORDER BY link_id, day, visitor_key
+    ON CONFLICT (link_id, day, visitor_key) WHERE is_unique DO NOTHING
+    RETURNING id
+), other AS (
+    INSERT INTO {table} ({columns})
+    SELECT id, link_id, clicked_at, day, visitor_key, referrer_domain, is_bot, FALSE FROM rows
+    WHERE id NOT IN (SELECT id FROM first)
+)
+SELECT rows.id, first.id IS NOT NULL FROM rows LEFT JOIN first USING (id) ORDER BY rows.ord
+"""
+_GROUP_TYPES = ["bigint[]", "timestamptz[]", "date[]", "varchar[]", "varchar[]", "boolean[]", "boolean[]"]
+_GROUP_STATEMENT = "advocacy_click_group"
+_EXECUTE = f"EXECUTE {_GROUP_STATEMENT} ({', '.join(['%s'] * len(_GROUP_TYPES))})"
+_UNDEFINED_PREPARED_STATEMENT = "26000"
+
+# Per thread, as Django's connections are: the database connection the statement was prepared on.
+_prepared = threading.local()
+# Cleared for good if prepared statements do not survive between statements on this database (a pooler
+# in transaction mode hands each statement to whichever server connection is free).
+_use_prepared = True
+_plain_sql = {}
+
+
+def _group_sql(cursor, parameters):
+    """The statement's text for this database (its click table and id sequence), once per process."""
+    key = (connection.alias, parameters)
+    if key not in _plain_sql:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Click._meta.db_table])
+        quote = connection.ops.quote_name
+        _plain_sql[key] = _GROUP_SQL.format(
+            sequence="'" + cursor.fetchone()[0].replace("'", "''") + "'", table=quote(Click._meta.db_table),
+            columns=", ".join(quote(column) for column in ["id", *COLUMNS]), parameters=parameters,
+        )
+    return _plain_sql[key]
+
+
+def _execute_group(cursor, arrays):
+    """Run the group statement: prepared on first use on each database connection (parsed and planned
+    once, not per group: it saves the database a third of its work per group); a prepared statement lasts
+    as long as its connection, rolled-back transactions included. Where prepared statements do not last
+    (DISCARD ALL, a pooler in transaction mode), the statement is sent whole instead."""
+    global _use_prepared
+    if _use_prepared:
+        fresh = getattr(_prepared, "connection", None) is not connection.connection
+        if fresh:
+            cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [_GROUP_STATEMENT])
+            if cursor.fetchone() is None:
+                parameters = ", ".join(f"${number}" for number in range(1, len(_GROUP_TYPES) + 1))
+                sql = _group_sql(cursor, parameters)
+                cursor.execute(f"PREPARE {_GROUP_STATEMENT} ({', '.join(_GROUP_TYPES)}) AS {sql}")
+            _prepared.connection = connection.connection
+        try:
+            cursor.execute(_EXECUTE, arrays)
+            return
+        except DatabaseError as error:
+            if getattr(error.__cause__, "pgcode", None) != _UNDEFINED_PREPARED_STATEMENT:
+                raise
+            _prepared.connection = None
+            if connection.in_atomic_block:  # the transaction is spoilt: the caller writes again
+                raise
+            if fresh:
+                _use_prepared = False
+                logger.warning("prepared statements do not last on this database connection (a pooler in "
+                               "transaction mode?): clicks are written without them")
+    cursor.execute(_group_sql(cursor, ", ".join(f"%s::{type_}" for type_ in _GROUP_TYPES)), arrays)
+
+
+# --- Other databases (SQLite in development): plain multi-row inserts ----------------------------
 
 def _params(values, unique):
     ops = connection.ops
@@ -65,11 +185,9 @@ def _insert(rows):
     return statement, [value for row in rows for value in row]
 
 
-def write_group(group):
-    """Write clicks (dicts of column values, without is_unique) in one transaction; [(id, unique)] in order."""
+def _write_group_portably(group):
     results = [None] * len(group)
     with transaction.atomic(), connection.cursor() as cursor:
-        # In key order, so two groups offering the same visitors' first clicks cannot deadlock.
         humans = sorted((index for index, values in enumerate(group) if not values["is_bot"]),
                         key=lambda index: (group[index]["link_id"], group[index]["visitor_key"]))
         if humans:
@@ -91,29 +209,20 @@ def write_group(group):
 
 
 def _write_alone(values):
-    """One click, one statement, one commit (a data-modifying CTE on PostgreSQL; on SQLite, which has
-    none, the unique attempt then, if refused, the plain insert); returns (id, unique)."""
-    sql, params = _insert([_params(values, True)])
-    plain_sql, plain_params = _insert([_params(values, False)])
+    """One click, one commit; returns (id, unique). On PostgreSQL the group statement for a group of one;
+    elsewhere (no data-modifying CTEs) the unique attempt then, if refused, the plain insert."""
+    if connection.vendor == "postgresql":
+        return write_group([values])[0]
     with connection.cursor() as cursor:
-        if values["is_bot"]:
-            cursor.execute(plain_sql + " RETURNING id", plain_params)
-            return cursor.fetchone()[0], False
-        if connection.vendor != "postgresql":
+        if not values["is_bot"]:
+            sql, params = _insert([_params(values, True)])
             cursor.execute(sql + " ON CONFLICT DO NOTHING RETURNING id", params)
             row = cursor.fetchone()
             if row:
                 return row[0], True
-            cursor.execute(plain_sql + " RETURNING id", plain_params)
-            return cursor.fetchone()[0], False
-        cursor.execute(
-            f"WITH first AS ({sql} ON CONFLICT DO NOTHING RETURNING id), "
-            f"other AS ({plain_sql.replace(' VALUES (', ' SELECT ', 1).removesuffix(')')} "
-            "WHERE NOT EXISTS (SELECT 1 FROM first) RETURNING id) "
-            "SELECT id, TRUE FROM first UNION ALL SELECT id, FALSE FROM other",
-            params + plain_params,
-        )
-        return cursor.fetchone()
+        sql, params = _insert([_params(values, False)])
+        cursor.execute(sql + " RETURNING id", params)
+        return cursor.fetchone()[0], False
 
 
 def _with_reconnect(write, *args):
@@ -127,56 +236,73 @@ def _with_reconnect(write, *args):
         return write(*args)
 
 
+# --- The writer thread --------------------------------------------------------------------------
+
 QUEUED, TAKEN, ABANDONED = "queued", "taken", "abandoned"
+# Who writes a click is decided once, under this lock: the writer takes it, or its request, tired of
+# waiting, abandons it to write it itself; never both, so a click is never written twice.
+_claims = threading.Lock()
 
 
-@dataclass
 class _Pending:
-    values: dict
-    done: threading.Event = field(default_factory=threading.Event)
-    result: tuple | None = None
-    error: BaseException | None = None
-    # Who writes the click, decided once under the lock: the writer takes it, or the request, tired of
-    # waiting, abandons it to write it itself; never both, so a click is never written twice.
-    state: str = QUEUED
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    """A click waiting for the writer. `done` is held until the writer has an answer for it (a bare lock:
+    the cheapest thing a thread can sleep on and another wake it from)."""
+
+    __slots__ = ("values", "done", "result", "error", "state")
+
+    def __init__(self, values):
+        self.values = values
+        self.done = threading.Lock()
+        self.done.acquire()
+        self.result = self.error = None
+        self.state = QUEUED
 
     def take(self):
-        with self.lock:
+        with _claims:
             if self.state == QUEUED:
                 self.state = TAKEN
                 return True
             return False
 
     def abandon(self):
-        with self.lock:
+        with _claims:
             if self.state == QUEUED:
                 self.state = ABANDONED
                 return True
             return False
 
+    def wait(self, seconds):
+        return self.done.acquire(timeout=seconds)
+
 
 class _GroupCommitWriter:
-    """The process's click writer thread: takes every click waiting, writes them in one transaction."""
+    """The process's click writer thread: takes every click waiting, writes them in one statement."""
 
     def __init__(self):
         self._queue = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._thread = None
         self._pid = None
-        # What this process's writer has committed: clicks, and the transactions they took.
+        # What this process's writer has committed: clicks, and the commits they took.
         self.clicks_written = 0
         self.groups_written = 0
+        self._last_group_size = 0
+        # While the writer gathers a group: how many clicks it waits for, and the lock it sleeps on,
+        # released by the request that brings that many.
+        self._gather_target = 0
+        self._gathered = None
 
     def write(self, values):
         self._ensure_running()
         pending = _Pending(values)
         self._queue.put(pending)
-        if not pending.done.wait(WAIT_SECONDS):
+        if self._gather_target and self._queue.qsize() >= self._gather_target:
+            self._stop_gathering()
+        if not pending.wait(WAIT_SECONDS):
             if pending.abandon():  # the writer has not taken it: this request writes it instead
                 raise TimeoutError("the click writer did not take the click in time")
             # The writer has it in a transaction: it will be written (or fail) once, by the writer.
-            if not pending.done.wait(TAKEN_WAIT_SECONDS):
+            if not pending.wait(TAKEN_WAIT_SECONDS):
                 raise _Unconfirmed("the click writer is still writing this click")
         if pending.error is not None:
             raise pending.error
@@ -200,23 +326,45 @@ class _GroupCommitWriter:
                 self._queue.put(None)
                 thread.join(WAIT_SECONDS)
 
+    def _next_group(self):
+        """Wait for a click, then take every click waiting behind it; None when told to stop."""
+        first = self._queue.get()
+        if first is None:
+            return None
+        group = [first] if first.take() else []
+        if GATHER_SECONDS and self._last_group_size > 1:
+            self._gather(self._last_group_size - 1)
+        while len(group) < MAX_GROUP:
+            try:
+                pending = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if pending is None:
+                self._queue.put(None)  # stop after this group
+                break
+            if pending.take():  # not abandoned by a request that stopped waiting
+                group.append(pending)
+        return group
+
+    def _gather(self, behind):
+        """Sleep until `behind` more clicks are waiting (as many as came with the last group's first), or
+        GATHER_SECONDS have passed."""
+        self._gathered = threading.Lock()
+        self._gathered.acquire()
+        self._gather_target = behind
+        if self._queue.qsize() < behind:
+            self._gathered.acquire(timeout=GATHER_SECONDS)
+        self._gather_target = 0
+
+    def _stop_gathering(self):
+        gathered = self._gathered
+        try:
+            gathered.release()
+        except RuntimeError:  # another request released it first
+            pass
+
     def _run(self):
-        while True:
-            first = self._queue.get()
-            if first is None:
-                connection.close()
-                return
-            group = [first] if first.take() else []
-            while len(group) < MAX_GROUP:
-                try:
-                    pending = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if pending is None:
-                    self._queue.put(None)  # stop after this group
-                    break
-                if pending.take():  # not abandoned by a request that stopped waiting
-                    group.append(pending)
+        while (group := self._next_group()) is not None:
             if not group:
                 continue
             try:
@@ -226,13 +374,16 @@ class _GroupCommitWriter:
                     pending.result = result
                 self.clicks_written += len(group)
                 self.groups_written += 1
+                self._last_group_size = len(group)
             except BaseException as error:  # each waiting request gets the error and writes alone
                 logger.exception("a group of %d clicks could not be written together", len(group))
                 for pending in group:
                     pending.error = error
+                self._last_group_size = 0
             finally:
                 for pending in group:
-                    pending.done.set()
+                    pending.done.release()
+        connection.close()
 
 
 _writer = _GroupCommitWriter()

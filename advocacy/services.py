@@ -5,6 +5,7 @@ import hmac
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from crawlerdetect import CrawlerDetect
@@ -193,6 +194,18 @@ def record_published_url(employee, share_id, url):
 # --- Clicks -----------------------------------------------------------------------------------
 
 _crawler_detect = CrawlerDetect()
+# Matching a user agent against crawlerdetect's list costs 150-300 µs of CPU; its own cache keeps 1,024
+# user agents, fewer than the distinct ones a busy program sees in a day (every browser, OS and app
+# version), which repeat all day long. Keep this many decisions (user agents are cut to 1,000 characters,
+# so at most about 10 MB per process).
+USER_AGENT_DECISIONS = 10_000
+
+
+@lru_cache(maxsize=USER_AGENT_DECISIONS)
+def _is_crawler(user_agent):
+    return _crawler_detect.isCrawler(user_agent)
+
+
 _salt_cache = {}
 
 
@@ -223,6 +236,18 @@ def _key_for(day):
     return cached[1]
 
 
+def client_ip(meta):
+    """The visitor's address: behind TRUSTED_PROXY_COUNT reverse proxies that append to X-Forwarded-For, the one
+    the outermost trusted proxy saw (what a visitor writes in the header before it is ignored); else the
+    connection's. The same rule allauth's rate limits follow (ALLAUTH_TRUSTED_PROXY_COUNT)."""
+    proxies = settings.ALLAUTH_TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = meta.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if len(forwarded) >= proxies and (address := forwarded[-proxies].strip()):
+            return address[:64]
+    return meta.get("REMOTE_ADDR", "")
+
+
 def visitor_key(ip, user_agent, day):
     """HMAC of IP and user agent under the day's random salt: stable within a day, unlinkable across days."""
     return hmac.new(_key_for(day), f"{ip}|{user_agent}".encode(), hashlib.sha256).hexdigest()
@@ -235,7 +260,7 @@ def is_bot_request(method, user_agent, headers):
     purpose = (headers.get("Sec-Purpose") or headers.get("Purpose") or headers.get("X-Moz") or "").lower()
     if "prefetch" in purpose or "preview" in purpose:
         return True
-    return _crawler_detect.isCrawler(user_agent)
+    return _is_crawler(user_agent)
 
 
 def _domain_of(referrer):

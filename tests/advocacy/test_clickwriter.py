@@ -47,3 +47,50 @@ def test_a_click_the_writer_took_is_never_written_by_its_request_too(idle_writer
     threading.Thread(target=writer_takes_it).start()
     with pytest.raises(clickwriter._Unconfirmed):
         clickwriter.write_click({"link_id": 1})
+
+
+def test_a_lone_click_is_written_at_once(idle_writer, monkeypatch):
+    monkeypatch.setattr(idle_writer, "_gather", lambda behind: pytest.fail("a lone click waited"))
+    pending = clickwriter._Pending({"link_id": 1})
+    idle_writer._queue.put(pending)
+    assert idle_writer._next_group() == [pending]
+    assert pending.state == clickwriter.TAKEN
+
+
+def test_while_clicks_arrive_together_the_writer_gathers_as_many_as_last_time(idle_writer, monkeypatch):
+    import time
+
+    monkeypatch.setattr(clickwriter, "GATHER_SECONDS", 30)
+    idle_writer._last_group_size = 2  # the previous commit served two clicks
+    first = clickwriter._Pending({"link_id": 1})
+    idle_writer._queue.put(first)
+    arrived = []
+
+    def another_click_arrives():
+        time.sleep(0.05)
+        try:
+            idle_writer.write({"link_id": 2})
+        except clickwriter._Unconfirmed:  # taken into the group, never committed by this idle writer
+            arrived.append(True)
+
+    thread = threading.Thread(target=another_click_arrives)
+    thread.start()
+    started = time.monotonic()
+    group = idle_writer._next_group()
+    waited = time.monotonic() - started
+    thread.join()
+    # the second click ended the wait: the writer did not sit out its 30 s
+    assert [pending.values["link_id"] for pending in group] == [1, 2] and waited < 10
+    assert arrived == [True]
+
+
+def test_the_writer_gathers_for_a_moment_at_most(idle_writer, monkeypatch):
+    import time
+
+    monkeypatch.setattr(clickwriter, "GATHER_SECONDS", 0.05)
+    idle_writer._last_group_size = 5
+    first = clickwriter._Pending({"link_id": 1})
+    idle_writer._queue.put(first)
+    started = time.monotonic()
+    assert idle_writer._next_group() == [first]
+    assert 0.04 <= time.monotonic() - started < 5
