@@ -4,10 +4,12 @@ social accounts never sign anyone up or in."""
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.base.constants import AuthProcess
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -58,9 +60,20 @@ class CompanyAccountAdapter(DefaultAccountAdapter):
 
 
 
+class NetworkNotConfigured(SocialApp.DoesNotExist, Http404):
+    """No credentials for this network: its connect pages do not exist (a 404, where allauth would fail with
+    a 500), and code that expects SocialApp.DoesNotExist still gets it."""
+
+
 class ConnectOnlySocialAdapter(DefaultSocialAccountAdapter):
     """LinkedIn, X and Facebook accounts are connected to an existing account for follower counts only:
     they never create an account and never sign anyone in (sign-in is by company e-mail)."""
+
+    def get_app(self, request, provider, client_id=None):
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist:
+            raise NetworkNotConfigured(f"no credentials for {provider}") from None
 
     def is_open_for_signup(self, request, sociallogin):
         return False

@@ -26,6 +26,8 @@ class SuggestionForm(forms.Form):
         url = self.cleaned_data["url"]
         if url and not url.lower().startswith(("http://", "https://")):
             raise forms.ValidationError(_("Enter a link starting with http:// or https://."))
+        if not url.isprintable():  # invisible characters (a right-to-left override) disguise where a link goes
+            raise forms.ValidationError(_("This link contains invisible characters: copy it again from the page."))
         return url
 
 
@@ -79,3 +81,32 @@ class FollowersForm(forms.Form):
                     if audience else _("Followers or connections")
                 ),
             )
+
+
+class ConfirmPasswordForm(forms.Form):
+    """The employee's password, asked again before their data is downloaded or erased (10 tries a minute)."""
+
+    password = forms.CharField(label=_("Your password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self):
+        from allauth.core import ratelimit
+
+        password = self.cleaned_data["password"]
+        if not ratelimit.consume(self.request, action="reauthenticate", user=self.request.user):
+            raise forms.ValidationError(_("Too many attempts: wait a minute and try again."))
+        if not self.request.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."))
+        return password
+
+
+class ErasureRequestForm(ConfirmPasswordForm):
+    understood = forms.BooleanField(
+        label=_("I understand that my account will be closed and that this cannot be undone."), required=True,
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+    field_order = ["understood", "password"]

@@ -2,14 +2,18 @@
 
 import secrets
 import string
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .networks import Network
 
@@ -304,3 +308,188 @@ class DailySalt(models.Model):
 
     day = models.DateField(unique=True)
     salt = models.CharField(max_length=64, default=new_salt)
+
+
+class PendingTask(models.Model):
+    """A background task that could not reach the broker (Redis away): kept here until it can be sent
+    (`advocacy.dispatch`), so work asked for during an outage is done once the broker is back."""
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("failed attempts to send"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("task waiting for the broker")
+        verbose_name_plural = _("tasks waiting for the broker")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.task} {self.args}"
+
+
+# --- Privacy and the audit log (advocacy.privacy, advocacy.audit) ------------------------------
+
+class AuditLogAppendOnly(Exception):
+    """The audit log is evidence: an entry is never edited nor deleted once written."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogAppendOnly("Audit log entries cannot be edited.")
+
+    def delete(self):
+        raise AuditLogAppendOnly("Audit log entries cannot be deleted.")
+
+
+class AuditEntry(models.Model):
+    """One privileged action: when, who, what, on which object, and what changed. Written by `advocacy.audit.record`
+    in the transaction of the action itself. People are named by their account id only (resolved when the log is
+    read), so the erasure of an account reaches its entries without editing them."""
+
+    class Action(models.TextChoices):
+        POST_APPROVED = "post_approved", _("Post approved")
+        POST_REJECTED = "post_rejected", _("Post rejected")
+        GUIDE_PUBLISHED = "guide_published", _("Guide version published")
+        POINTS_ADJUSTED = "points_adjusted", _("Points adjusted by hand")
+        REDEMPTION_APPROVED = "redemption_approved", _("Redemption approved")
+        REDEMPTION_REJECTED = "redemption_rejected", _("Redemption rejected")
+        REDEMPTION_DELIVERED = "redemption_delivered", _("Redemption delivered")
+        RAFFLE_DRAWN = "raffle_drawn", _("Raffle drawn")
+        EMPLOYEE_OF_THE_MONTH = "employee_of_the_month", _("Employee of the month")
+        ROLE_ADDED = "role_added", _("Role given")
+        ROLE_REMOVED = "role_removed", _("Role taken away")
+        PERMISSIONS_CHANGED = "permissions_changed", _("Permissions changed")
+        ACCESS_CHANGED = "access_changed", _("Account access changed")
+        ERASURE_CARRIED_OUT = "erasure_carried_out", _("Erasure carried out")
+        ERASURE_DECLINED = "erasure_declined", _("Erasure declined")
+        RETENTION_PURGE = "retention_purge", _("Data past retention deleted")
+        NETWORK_RATE_CHANGED = "network_rate_changed", _("Media value rate changed")
+        PROGRAM_COST_CHANGED = "program_cost_changed", _("Program cost changed")
+
+    at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    # None: the system (a scheduled job, a management command, a sign-up).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("object type"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    target_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    target_repr = models.CharField(_("object"), max_length=200, blank=True)
+    changes = models.JSONField(_("what changed"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log entries")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["action", "-at"], name="audit_action_time")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.target_repr or self.target_id or ''}".strip(" ·")
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding or kwargs.get("force_update"):
+            raise AuditLogAppendOnly("Audit log entries cannot be edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogAppendOnly("Audit log entries cannot be deleted.")
+
+
+# GDPR Art. 12(3): a request is answered without undue delay, within a month at the latest.
+ERASURE_RESPONSE_DAYS = 30
+
+
+class ErasureRequest(models.Model):
+    """An employee's request that their personal data be erased, and what HR decided. Kept after the erasure as
+    the record that it was done (it names the account by id; the account itself is pseudonymised)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for HR")
+        CARRIED_OUT = "carried_out", _("Carried out")
+        DECLINED = "declined", pgettext_lazy("erasure request", "Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the employee")
+
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("employee"), on_delete=models.PROTECT,
+        related_name="erasure_requests",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    # Who recorded it: the employee from their privacy page (None), or HR for a request received another way.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decline_reason = models.TextField(_("why it was declined"), blank=True)
+    # What the erasure removed or pseudonymised, counted (no personal data).
+    outcome = models.JSONField(_("what was erased"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee"], condition=Q(state="pending"), name="one_pending_erasure_request",
+                violation_error_message=_("This employee already has an erasure request waiting."),
+            ),
+            models.UniqueConstraint(
+                fields=["employee"], condition=Q(state="carried_out"), name="erased_once",
+                violation_error_message=_("This account was already erased."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="declined") | ~Q(decline_reason=""), name="declined_erasure_says_why",
+                violation_error_message=_("Say why the request is declined: the employee reads it."),
+            ),
+        ]
+        permissions = [("decide_erasurerequest", _("Can carry out or decline erasure requests"))]
+
+    def __str__(self):
+        return _("Erasure request #%(id)s") % {"id": self.pk}
+
+    @property
+    def due_by(self):
+        return self.requested_at + timedelta(days=ERASURE_RESPONSE_DAYS)
+
+    @property
+    def is_overdue(self):
+        return self.state == self.State.PENDING and timezone.now() > self.due_by
+
+
+class RetentionMark(models.Model):
+    """How far a retention rule has deleted raw data: every day up to `purged_through` may have lost its raw
+    rows. The KPI rollup reads it so that a day refilled later keeps the counts it already had."""
+
+    CLICKS = "clicks"
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    purged_through = models.DateField(_("raw rows deleted through"), null=True, blank=True)
+    last_run_at = models.DateTimeField(_("last run at"), null=True, blank=True)
+    last_run_summary = models.CharField(_("what it did"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("retention state")
+        verbose_name_plural = _("retention states")
+
+    def __str__(self):
+        return f"{self.name}: {self.purged_through or '-'}"
+
+    @classmethod
+    def clicks_purged_through(cls):
+        """The last day whose raw clicks may have been deleted by the retention purge (None: none ever were)."""
+        return cls.objects.filter(name=cls.CLICKS).values_list("purged_through", flat=True).first()

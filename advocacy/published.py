@@ -79,6 +79,8 @@ def parse_published_url(network, url):
     if network not in _EXTRACTORS:
         raise ValidationError(_("Links to published posts are not kept for this network."))
     url = (url or "").strip()
+    if not url.isprintable():  # a line break, a tab or a NUL inside: no address has one
+        raise ValidationError(_("Paste the full address of your post, starting with https://."))
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()

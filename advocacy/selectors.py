@@ -1,10 +1,11 @@
 """Reads of the advocacy app: an employee's feed and their own figures."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import (
     Case,
     Count,
+    DateField,
     Exists,
     F,
     IntegerField,
@@ -122,21 +123,33 @@ def my_month_stats(user, now=None):
 
 
 def my_shares(user):
-    """The employee's shares, newest first, each with the clicks its tracked link brought."""
-    clicks = (
-        Click.objects.filter(
-            link__employee=OuterRef("employee"), link__post=OuterRef("post"), link__network=OuterRef("network"),
-            is_bot=False,
-        )
-        .order_by()
-        .values("link")
-    )
+    """The employee's shares, newest first, each with the clicks its tracked link brought.
+
+    Raw clicks older than the retention period are deleted (advocacy.privacy.purge_old_clicks) once the KPI rollup
+    has counted them: those days' clicks are read from the daily counts instead, so an old share keeps its figures.
+    The purge's mark is read inside the same query (no mark: every click is still a raw row)."""
+    from metrics.models import DailyStat
+
+    from .models import RetentionMark
+
+    purged_through = Subquery(RetentionMark.objects.filter(name=RetentionMark.CLICKS).values("purged_through")[:1],
+                              output_field=DateField())
+    clicks = (Click.objects.filter(link__employee=OuterRef("employee"), link__post=OuterRef("post"),
+                                   link__network=OuterRef("network"), is_bot=False)
+              .filter(day__gt=Coalesce(purged_through, Value(date.min))).order_by().values("link"))
+    counted = (DailyStat.objects.filter(employee=OuterRef("employee"), post=OuterRef("post"),
+                                        network=OuterRef("network"), day__lte=purged_through)
+               .order_by().values("employee"))
+
+    def total(rows, count):
+        return Coalesce(Subquery(rows.annotate(n=count).values("n")), 0)
+
     return (
         Share.objects.filter(employee=user)
         .select_related("post")
         .annotate(
-            clicks=Coalesce(Subquery(clicks.annotate(n=Count("id")).values("n")), 0),
-            unique_clicks=Coalesce(Subquery(clicks.filter(is_unique=True).annotate(n=Count("id")).values("n")), 0),
+            clicks=total(clicks, Count("id")) + total(counted, Sum("clicks")),
+            unique_clicks=total(clicks.filter(is_unique=True), Count("id")) + total(counted, Sum("unique_clicks")),
         )
         .order_by("-created_at", "-id")
     )

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.facebook",
     "crispy_forms",
     "crispy_bootstrap5",
+    "csp",
     "advocacy",
     "content_library",
     "guidelines",
@@ -71,7 +72,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "advocacy.middleware.RefuseNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -113,6 +116,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent clicks and the in-process tasks write at once: wait for the lock instead of failing.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database fails a request within seconds instead of hanging it (libpq waits forever).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery broker -----------------------------------------------------------
@@ -120,10 +126,13 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, answering from the process's memory while Redis is unreachable (advocacy/cache.py).
+            "BACKEND": "advocacy.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "advocacy"),
             "TIMEOUT": 300,
+            # A Redis that is down or stalled costs a page at most this long (redis-py waits forever by default).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -142,6 +151,18 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A task a worker took but never acknowledged (the worker was killed mid-task: tasks are acked late) is handed
+    # out again after this many seconds. It must exceed the longest a worker holds a task before running it, a
+    # retry's countdown (at most 50 minutes: MAX_RATE_LIMIT_WAIT in the tasks), or that task would run twice.
+    "visibility_timeout": 3600,
+    # kombu waits forever on a Redis that is unreachable or stalled by default; web processes must not.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 10
 CELERY_TIMEZONE = os.environ.get("COMPANY_TIME_ZONE", "Europe/Madrid")
 # The one place where the schedule lives.
 CELERY_BEAT_SCHEDULE = {
@@ -152,6 +173,11 @@ CELERY_BEAT_SCHEDULE = {
     "forget-visitor-salts": {
         "task": "advocacy.tasks.forget_visitor_salts",
         "schedule": crontab(minute=5, hour=0),
+    },
+    # Raw clicks past CLICK_RETENTION_DAYS, signatures past GUIDE_SIGNATURE_RETENTION_DAYS, expired sessions.
+    "purge-expired-data": {
+        "task": "advocacy.tasks.purge_expired_data_task",
+        "schedule": crontab(minute=45, hour=2),
     },
     "weekly-digest": {
         "task": "content_library.tasks.send_weekly_digest",
@@ -188,6 +214,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "metrics.tasks.send_monthly_report_task",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),
     },
+    # Tasks asked for while Redis was unreachable wait in the database (advocacy/dispatch.py) until sent from here.
+    "send-pending-tasks": {
+        "task": "advocacy.tasks.send_pending_tasks",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # --- Accounts (django-allauth) ----------------------------------------------------------------
@@ -219,6 +250,9 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
 }
+# The limits count per client IP. Behind N reverse proxies that append to X-Forwarded-For, set this to N, or every
+# visitor shares the proxy's address (and its limits); 0 (no proxy) trusts only the connection's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_EMAIL_SUBJECT_PREFIX = os.environ.get("EMAIL_SUBJECT_PREFIX", "[Advocacy] ")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
 # Connected accounts (LinkedIn, X, Facebook) only add to an existing account: they are where follower
@@ -324,9 +358,40 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# Lax: sent on top-level navigations (links from e-mails, the networks' OAuth callbacks), never on cross-site POSTs.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# "Remember me" unticked at sign-in: the session ends with the browser (allauth); ticked: it lasts this long.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(14 * 24 * 3600)))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): everything from the app itself, no inline script or style anywhere (the
+# templates carry none: behaviour lives in static/js, looks in static/css), nothing may frame the app. Forms post
+# to the app only; the share buttons and "connect your account" are POSTs that the app answers with a redirect to
+# the network (its share window or its sign-in page), and browsers check form-action on that redirect too.
+SHARE_AND_SIGN_IN_HOSTS = [
+    "https://www.linkedin.com", "https://x.com", "https://www.facebook.com", "https://wa.me", "https://t.me",
+    "https://bsky.app", "mailto:",
+]
+# Where browsers report what the policy blocked (any collector of CSP reports); empty: not reported.
+_csp_report_uri = os.environ.get("CSP_REPORT_URI", "")  # not a CSP_* setting: django-csp 4 refuses those
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *SHARE_AND_SIGN_IN_HOSTS],
+        **({"report-uri": [_csp_report_uri]} if _csp_report_uri else {}),
+    },
+}
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SITE_URL.startswith("https://"))
@@ -358,6 +423,10 @@ IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", str(40 * 1_000_000)))
 CLICK_GROUP_COMMIT = env_bool("CLICK_GROUP_COMMIT", True)
 # Secret for the visitor key: an HMAC of IP and user agent under a salt that rotates daily.
 VISITOR_KEY_SECRET = os.environ.get("VISITOR_KEY_SECRET", SECRET_KEY)
+# Days a raw click row is kept (its daily counts stay for ever); 0 keeps them for ever. See advocacy/privacy.py.
+CLICK_RETENTION_DAYS = int(os.environ.get("CLICK_RETENTION_DAYS", "400"))
+# Days an erased employee's guide signatures are kept as evidence (5 years: claims' limitation period); 0: for ever.
+GUIDE_SIGNATURE_RETENTION_DAYS = int(os.environ.get("GUIDE_SIGNATURE_RETENTION_DAYS", str(5 * 365 + 1)))
 
 LOGGING = {
     "version": 1,

@@ -1,17 +1,12 @@
-import logging
-
 from allauth.account.models import EmailAddress
 from allauth.account.signals import user_signed_up
 from allauth.socialaccount.signals import social_account_added, social_account_removed, social_account_updated
 from django.conf import settings
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
 from . import roles
 from .models import EmployeeProfile, User
-
-logger = logging.getLogger(__name__)
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
@@ -51,21 +46,14 @@ def verify_invited_address(sender, request, user, **kwargs):
         )
 
 
-def _queue_follower_refresh(account_id):
-    from .tasks import refresh_follower_count
-
-    try:
-        refresh_follower_count.delay(account_id)
-    except Exception:  # connecting an account never fails because counting did; the daily refresh retries
-        logger.exception("could not queue the follower count of social account %s", account_id)
-
-
 @receiver(social_account_added)
 @receiver(social_account_updated)
 def count_followers_of_connected_account(sender, request, sociallogin, **kwargs):
     """Right after an account is connected (or reconnected), fetch its follower count."""
-    account_id = sociallogin.account.pk
-    transaction.on_commit(lambda: _queue_follower_refresh(account_id))
+    from .dispatch import enqueue
+    from .tasks import refresh_follower_count
+
+    enqueue(refresh_follower_count, sociallogin.account.pk)
 
 
 @receiver(social_account_removed)

@@ -3,7 +3,7 @@ import logging
 from allauth.socialaccount.models import SocialAccount
 from celery import shared_task
 
-from . import clients
+from . import clients, dispatch
 from .audience import PROVIDER_NETWORKS, refresh_connected_followers
 from .services import forget_old_salts
 
@@ -19,6 +19,16 @@ MAX_RATE_LIMIT_WAIT = 50 * 60
 def forget_visitor_salts():
     """Drop past days' visitor-key salts so yesterday's hashes can never be linked to an IP again."""
     return forget_old_salts()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(Exception,), retry_backoff=True,
+             max_retries=5)
+def purge_expired_data_task():
+    """Delete what is past its retention period (raw clicks, erased employees' signatures, expired sessions);
+    idempotent: a retried or repeated run deletes only what is still there."""
+    from .privacy import purge_expired_data
+
+    return purge_expired_data()
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
@@ -44,5 +54,11 @@ def refresh_all_follower_counts():
     """Queue a refresh of every connected account's follower count (beat runs it daily)."""
     ids = list(SocialAccount.objects.filter(provider__in=PROVIDER_NETWORKS).values_list("id", flat=True))
     for account_id in ids:
-        refresh_follower_count.delay(account_id)
+        dispatch.send(refresh_follower_count, (account_id,))  # now: nothing here waits for a commit
     return len(ids)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def send_pending_tasks():
+    """Send the tasks kept in the database while the broker was unreachable (beat, every few minutes)."""
+    return {"sent": dispatch.send_pending()}

@@ -271,7 +271,7 @@ def tracked_redirect(request, code):
     try:
         services.record_click(
             link_id,
-            ip=meta.get("REMOTE_ADDR", ""),
+            ip=services.client_ip(meta),
             user_agent=meta.get("HTTP_USER_AGENT", ""),
             referrer=meta.get("HTTP_REFERER", ""),
             method=request.method,
@@ -366,12 +366,14 @@ def switch_language(request):
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+    # Back to a page of this site: a path (never a view name, another host, or a header-splitting line break).
+    if not (next_url.startswith("/") and next_url.isprintable()
+            and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure())):
         next_url = "/"
     if request.user.is_authenticated:
         type(request.user.profile).objects.filter(user=request.user).update(language=language)
     translation.activate(language)
-    response = redirect(next_url)
+    response = HttpResponseRedirect(next_url)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
         secure=settings.LANGUAGE_COOKIE_SECURE, httponly=False,

@@ -2,7 +2,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -200,8 +199,8 @@ class PostAdmin(admin.ModelAdmin):
             text = post.text_for(target.network)
             length, limit = text_length(target.network, text, link)
             rows.append(format_html(
-                '<div style="margin-bottom:.75rem"><strong>{}</strong> <small>{}</small>'
-                '<div style="white-space:pre-wrap;border-left:3px solid #79aec8;padding-left:.5rem">{}</div></div>',
+                '<div class="advocacy-preview"><strong>{}</strong> <small>{}</small>'
+                '<div class="advocacy-preview-text">{}</div></div>',
                 target.network.label, f"{length} / {limit}" if limit else length,
                 composed_text(target.network, text, link),
             ))
@@ -209,12 +208,14 @@ class PostAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Duplicate as a new draft"), permissions=["add"])
     def duplicate(self, request, queryset):
+        from advocacy.dispatch import enqueue
+
         from .tasks import make_renditions
 
         copies = [services.duplicate(post, request.user) for post in queryset]
         for copy in copies:
             if copy.image:
-                transaction.on_commit(lambda pk=copy.pk: make_renditions.delay(pk))
+                enqueue(make_renditions, copy.pk)
         self.message_user(request, ngettext("%d draft made from the selected post.",
                                             "%d drafts made from the selected posts.", len(copies)) % len(copies),
                           messages.SUCCESS)
@@ -253,7 +254,7 @@ class PostAdmin(admin.ModelAdmin):
     def thumbnail(self, post):
         if not post.image:
             return "—"
-        return format_html('<img src="{}" alt="" style="height:40px;width:76px;object-fit:cover;border-radius:4px">',
+        return format_html('<img src="{}" alt="" class="advocacy-thumbnail">',
                            post.image.url)
 
     @admin.display(boolean=True, description=_("live"))
@@ -267,13 +268,15 @@ class PostAdmin(admin.ModelAdmin):
         return request.user.has_perm("content_library.approve_post")
 
     def save_model(self, request, obj, form, change):
+        from advocacy.dispatch import enqueue
+
         from .tasks import make_renditions
 
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
         if "image" in form.changed_data:  # cut the new image (or drop the renditions of a removed one)
-            transaction.on_commit(lambda: make_renditions.delay(obj.pk))
+            enqueue(make_renditions, obj.pk)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -299,6 +302,9 @@ class SuggestionAdmin(admin.ModelAdmin):
     @admin.display(description=_("idea"))
     def note_excerpt(self, suggestion):
         return suggestion.note[:80]
+
+    def has_add_permission(self, request):
+        return False  # a suggestion is an employee's (from /suggest/): the admin has no employee to give it
 
     def get_readonly_fields(self, request, obj=None):
         if obj and obj.decided_at:  # decided (and saved so): kept as it was decided

@@ -232,8 +232,13 @@ class Post(models.Model):
         return [item for item in self.target_languages.split(",") if item]
 
     def clean(self):
+        errors = {}
         if self.publish_at and self.expires_at and self.expires_at <= self.publish_at:
-            raise ValidationError({"expires_at": _("A post must expire after it is published.")})
+            errors["expires_at"] = _("A post must expire after it is published.")
+        if self.url and not self.url.isprintable():  # a right-to-left override disguises where readers are sent
+            errors["url"] = _("This address contains invisible characters: copy it again from the page.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def hashtag_list(self):

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from advocacy import audit
+
 from .models import Post, PostTransition, PostVariant, Suggestion
 
 Status = Post.Status
@@ -18,6 +20,8 @@ ALLOWED = {
 }
 # Approving or rejecting is a reviewer's decision; the rest is the curator's.
 NEEDS_APPROVAL_PERMISSION = {Status.APPROVED, Status.REJECTED}
+# The reviewer's decisions go to the audit log.
+AUDITED = {Status.APPROVED: audit.Action.POST_APPROVED, Status.REJECTED: audit.Action.POST_REJECTED}
 
 
 class TransitionRefused(Exception):
@@ -46,6 +50,9 @@ def transition(post, to_status, by, comment=""):
         record = PostTransition.objects.create(
             post=post, from_status=post.status, to_status=to_status, by=by, comment=comment
         )
+        if to_status in AUDITED:
+            audit.record(AUDITED[to_status], post, actor=by, text=post.title,
+                         changes={"from": post.status, "to": to_status, "comment": comment})
         post.status = to_status
         post.save(update_fields=["status", "updated_at"])
     return record

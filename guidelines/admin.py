@@ -1,13 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from advocacy.admin import ReadOnlyAdmin
 from advocacy.networks import SHAREABLE_NETWORKS, Network
 
 from .models import Acknowledgement, Capsule, GuideReminder, GuideVersion, QuizQuestion
+from .services import publish_version
 
 
 class GuideVersionForm(forms.ModelForm):
@@ -44,7 +44,7 @@ class GuideVersionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish (becomes the current version)"), permissions=["change"])
     def publish(self, request, queryset):
-        published = queryset.filter(published_at__isnull=True).update(published_at=timezone.now())
+        published = sum(publish_version(version, request.user) for version in queryset.filter(published_at__isnull=True))
         self.message_user(request, _("%(count)d version(s) published.") % {"count": published}, messages.SUCCESS)
 
     def get_readonly_fields(self, request, obj=None):

@@ -1,5 +1,11 @@
+import unicodedata
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+
+# Embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the marks (U+200E, U+200F, U+061C).
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
 class SignGuideForm(forms.Form):
@@ -16,6 +22,10 @@ class SignGuideForm(forms.Form):
         name = " ".join(self.cleaned_data["typed_name"].split())
         if len(name) < 3:
             raise forms.ValidationError(_("Type your full name."))
+        # The signature is evidence: what HR reads must be what was typed, so no control characters and none of
+        # the marks that reorder text on screen (a name shown backwards). Joiners, which some scripts need, stay.
+        if any(unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS for char in name):
+            raise forms.ValidationError(_("Type your name with letters only: no control or direction characters."))
         return name
 
 

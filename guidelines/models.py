@@ -104,6 +104,11 @@ class AcknowledgementQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnly("Guide acknowledgements cannot be deleted.")
 
+    def delete_past_retention(self):
+        """The one deletion allowed: signatures kept past their retention period, as advocacy.privacy's purge
+        selects them (erased employees, GUIDE_SIGNATURE_RETENTION_DAYS after the erasure). Returns how many."""
+        return models.QuerySet.delete(self)[0]
+
 
 class Acknowledgement(models.Model):
     """An employee's signature of one guide version. Append-only: never edited, never deleted."""

@@ -4,7 +4,7 @@
 and `share_post` call: text and network in, a list of findings out (rule, severity, message, and where in
 the text for the terms). Terms match case- and accent-insensitively, as whole words. Each finding either
 blocks the share (forbidden or confidential terms, a network the guide does not
-allow, a text longer than the network takes) or warns (no disclosure hashtag, too many hashtags). The
+allow, a text longer than the network takes, control characters) or warns (no disclosure hashtag, too many hashtags). The
 same function answers the live check in the composer and guards `share_post`, so the two never disagree.
 """
 
@@ -25,7 +25,7 @@ BLOCK, WARN = "block", "warn"
 
 @dataclass(frozen=True)
 class Finding:
-    rule: str  # forbidden_term, confidential_term, network, length, disclosure, hashtags
+    rule: str  # forbidden_term, confidential_term, network, length, characters, disclosure, hashtags
     severity: str  # BLOCK: the share is refused; WARN: the employee is told, the share goes on
     message: str
     # Where in the text (character offsets, end excluded), for findings about a part of it.
@@ -91,6 +91,13 @@ def hashtags_in(text):
     return HASHTAG_IN_TEXT_RE.findall(text or "")
 
 
+def _is_unshareable(char):
+    """Control characters other than line breaks and tabs (NUL among them, which no database keeps), and halves of
+    UTF-16 surrogate pairs: no network shows them, and they are never typed."""
+    category = unicodedata.category(char)
+    return (category == "Cc" and char not in "\n\t") or category == "Cs"
+
+
 def normalise_newlines(text):
     """Browsers post a textarea's line breaks as CRLF; the texts we store and count use LF."""
     return (text or "").replace("\r\n", "\n").replace("\r", "\n")
@@ -101,6 +108,10 @@ def check_share_text(text, network, link, version):
     text = normalise_newlines(text)
     length, limit = text_length(network, text, link)
     findings = []
+    if any(_is_unshareable(char) for char in text):
+        findings.append(Finding("characters", BLOCK, _(
+            "Your text contains invisible control characters: type or paste it again without them."
+        )))
     if limit is not None and length > limit:
         findings.append(Finding("length", BLOCK, _(
             "Too long for %(network)s: %(length)s of %(limit)s characters, the link included."

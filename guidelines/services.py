@@ -40,11 +40,30 @@ def sign_guide(employee, version, typed_name, user_agent="", signed_at=None):
     return acknowledgement
 
 
+def publish_version(version, by, now=None):
+    """Publish a guide version (it becomes the current one), recording who did in the audit log. A version already
+    published is left as it is; returns whether this call published it."""
+    from advocacy import audit
+
+    from .models import GuideVersion
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        if not GuideVersion.objects.filter(pk=version.pk, published_at__isnull=True).update(published_at=now):
+            return False
+        version.published_at = now
+        audit.record(audit.Action.GUIDE_PUBLISHED, version, actor=by,
+                     changes={"version": version.version, "published_at": now})
+    return True
+
+
 # --- Reminders ------------------------------------------------------------------------------
 
 def request_reminders(people_ids, version, requested_by, today=None):
     """Log a reminder for each of these employees who has not had one today, and queue the e-mails.
     Returns how many were queued (those already reminded today are skipped: at most one a day)."""
+    from advocacy.dispatch import enqueue
+
     from .tasks import send_guide_reminder
 
     today = today or timezone.localdate()
@@ -60,7 +79,7 @@ def request_reminders(people_ids, version, requested_by, today=None):
         queued = list(GuideReminder.objects.filter(day=today, employee_id__in=people_ids, sent_at__isnull=True)
                       .exclude(employee_id__in=already).values_list("id", flat=True))
     for reminder_id in queued:
-        transaction.on_commit(lambda reminder_id=reminder_id: send_guide_reminder.delay(reminder_id))
+        enqueue(send_guide_reminder, reminder_id)
     return len(queued)
 
 

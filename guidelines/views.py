@@ -111,7 +111,7 @@ def _team_filter(request, scope):
     value = request.GET.get("team", "")
     if not value:
         return None
-    if not (value.isascii() and value.isdigit()):
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:  # longer: no team has it (nor int() takes it)
         raise Http404
     team = Team.objects.filter(pk=int(value)).first()
     if team is None or (scope is not None and team.pk not in scope):

@@ -8,6 +8,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from advocacy.admin import ReadOnlyAdmin
+from advocacy.audit import AuditedModelAdmin
+from advocacy.models import AuditEntry
 
 from .forms import AnalyticsImportForm
 from .imports import COLUMNS, MAX_BYTES, MAX_ROWS, ImportRejected, import_analytics
@@ -118,17 +120,19 @@ class EngagementSnapshotAdmin(ReadOnlyAdmin):
 
 
 @admin.register(NetworkRate)
-class NetworkRateAdmin(admin.ModelAdmin):
+class NetworkRateAdmin(AuditedModelAdmin, admin.ModelAdmin):
     """What impressions and clicks are worth per network, for the earned media value of the report."""
 
+    audit_action = AuditEntry.Action.NETWORK_RATE_CHANGED
     list_display = ["network", "cpm", "cpc"]
     list_editable = ["cpm", "cpc"]
 
 
 @admin.register(ProgramCost)
-class ProgramCostAdmin(admin.ModelAdmin):
+class ProgramCostAdmin(AuditedModelAdmin, admin.ModelAdmin):
     """The program's cost per month, for the return on investment of the report."""
 
+    audit_action = AuditEntry.Action.PROGRAM_COST_CHANGED
     list_display = ["month_label", "amount", "note"]
     date_hierarchy = "month"
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from advocacy import clients
 from advocacy.audience import connected_token
 from advocacy.clients.linkedin import is_activity_urn
-from advocacy.models import Share, TrackedLink
+from advocacy.models import ErasureRequest, Share, TrackedLink
 from advocacy.networks import Network
 
 from .engagement import PULL_WINDOW, Figures, next_pull_at, record_engagement
@@ -176,6 +176,8 @@ def find_shared_posts(now=None):
         (share.employee_id, share.post_id): share
         for share in Share.objects.filter(network=Network.X, published_post_id="",
                                           created_at__gte=now - SEARCH_WINDOW)
+        # An erased employee's shares are no longer theirs to follow: their posts are not looked for.
+        .exclude(employee__erasure_requests__state=ErasureRequest.State.CARRIED_OUT)
     }
     if not shares:
         return 0

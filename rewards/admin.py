@@ -10,6 +10,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from advocacy.admin import ReadOnlyAdmin
+from advocacy.audit import AuditedModelAdmin
+from advocacy.models import AuditEntry
 
 from .models import BadgeAward, EmployeeOfTheMonth, LeaderboardAlias, PointsEntry, PointsRule
 from .services import adjust, balance
@@ -87,9 +89,11 @@ class EmployeeOfTheMonthForm(forms.ModelForm):
 
 
 @admin.register(EmployeeOfTheMonth)
-class EmployeeOfTheMonthAdmin(admin.ModelAdmin):
+class EmployeeOfTheMonthAdmin(AuditedModelAdmin, admin.ModelAdmin):
     """Comms name the employee of the month; the form suggests the month's top contributors."""
 
+    audit_action = AuditEntry.Action.EMPLOYEE_OF_THE_MONTH
+    audit_private_fields = ("citation",)
     form = EmployeeOfTheMonthForm
     list_display = ["month", "employee", "citation", "named_by"]
     list_select_related = ["employee", "named_by"]
@@ -107,6 +111,9 @@ class EmployeeOfTheMonthAdmin(admin.ModelAdmin):
         context["suggestions"] = top_contributors(month, Filters())[:5]
         context["suggestions_month"] = month
         return super().render_change_form(request, context, *args, **kwargs)
+
+    def audit_text(self, obj):
+        return f"{obj.month:%Y-%m}"
 
     def save_model(self, request, obj, form, change):
         if not change:

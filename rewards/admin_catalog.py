@@ -69,14 +69,14 @@ class RewardItemAdmin(admin.ModelAdmin):
     def thumbnail(self, item):
         if not item.image:
             return "—"
-        return format_html('<img src="{}" alt="" style="height:40px;width:60px;object-fit:cover;border-radius:4px">',
+        return format_html('<img src="{}" alt="" class="advocacy-thumbnail-narrow">',
                            item.image.url)
 
     @admin.display(description=_("preview"))
     def image_preview(self, item):
         if not item.image:
             return "—"
-        return format_html('<img src="{}" alt="" style="max-height:160px;max-width:320px;border-radius:4px">',
+        return format_html('<img src="{}" alt="" class="advocacy-image-preview">',
                            item.image.url)
 
     @admin.display(description=_("stock left"), ordering="stock")

@@ -13,6 +13,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from advocacy import audit
 from advocacy.models import Share
 from metrics.services import carries_hashtag, day_bounds
 
@@ -189,6 +190,8 @@ def draw(raffle, by, now=None):
             RaffleWinner(raffle=locked, employee_id=employee_ids[code], position=position)
             for position, code in enumerate(codes, start=1)
         )
+        audit.record(audit.Action.RAFFLE_DRAWN, locked, actor=by, text=locked.title, changes={
+            "entrants": len(entrants), "winner_codes": codes, "seed_sha256": locked.seed_sha256})
     raffle.refresh_from_db()
     return raffle
 

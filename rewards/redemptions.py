@@ -16,10 +16,15 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from advocacy import audit
+
 from .models import PointsEntry, Redemption, RewardItem
 from .services import _team_id, balance
 
 DECIDE_PERMISSION = "rewards.change_redemption"
+AUDITED = {Redemption.Status.APPROVED: audit.Action.REDEMPTION_APPROVED,
+           Redemption.Status.REJECTED: audit.Action.REDEMPTION_REJECTED,
+           Redemption.Status.DELIVERED: audit.Action.REDEMPTION_DELIVERED}
 NOTE_MAX_LENGTH = Redemption._meta.get_field("note").max_length
 
 
@@ -109,7 +114,10 @@ def _decide(redemption, by, allowed_from, apply, refusal):
         current = Redemption.objects.select_for_update().get(pk=redemption.pk)
         if current.status not in allowed_from:
             raise ValidationError(refusal % {"status": current.get_status_display()}, code="illegal_transition")
+        previous = current.status
         apply(current, timezone.now())
+        audit.record(AUDITED[current.status], current, actor=by, text=f"{current.item.name} (#{current.pk})",
+                     changes={"from": previous, "to": current.status, "employee": current.employee_id})
     for field in ("status", "decided_by_id", "decided_at", "delivered_at", "note"):
         setattr(redemption, field, getattr(current, field))
     return current

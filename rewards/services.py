@@ -16,6 +16,8 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from advocacy import audit
+
 from .models import PointsEntry, PointsRule
 from .selectors import balance
 
@@ -57,16 +59,12 @@ def _announce(entries):
 
 
 def check_badges(employee_id):
-    """After the commit, queue a check of the employee's badges (the 15-minute run catches any miss)."""
-    def queue():
-        from .badges import award_badges_task
+    """After the commit, queue a check of the employee's badges (kept until the broker is back if it is away)."""
+    from advocacy.dispatch import enqueue
 
-        try:
-            award_badges_task.delay([employee_id])
-        except Exception:  # a share never fails because the broker is away
-            logger.exception("could not queue the badge check of employee %s", employee_id)
+    from .badges import award_badges_task
 
-    transaction.on_commit(queue)
+    enqueue(award_badges_task, [employee_id])
 
 
 def award(employee, points, reason, source, earned_at, note="", *, campaign=None):
@@ -214,5 +212,7 @@ def adjust(employee, points, note, by):
             employee=employee, points=points, reason=PointsEntry.Reason.ADJUSTMENT, note=note[:300],
             created_at=timezone.now(), team_id=_team_id(employee), awarded_by=by,
         )
+        audit.record(audit.Action.POINTS_ADJUSTED, entry, actor=by, text=f"{points:+d}",
+                     changes={"employee": employee.pk, "points": points})
     _announce([entry])
     return entry

@@ -40,6 +40,11 @@ def redis_reachable():
 def roles_from_migrations(transactional_db):
     """The roles' groups and permissions, as the data migrations make them. A transactional test's flush
     empties those tables for the tests after it; this puts them back."""
+    restore_roles()
+
+
+def restore_roles():
+    """Put back the roles' groups and permissions (see `roles_from_migrations`); for module-scoped data too."""
     import importlib
 
     from django.apps import apps
@@ -56,7 +61,8 @@ def roles_from_migrations(transactional_db):
     for module in ["guidelines.migrations.0004_roles_for_guide_review_and_capsules",
                    "content_library.migrations.0004_category_permissions",
                    "content_library.migrations.0007_suggestion_permissions", "metrics.migrations.0003_report_roles",
-                   "rewards.migrations.0005_reward_roles"]:
+                   "rewards.migrations.0005_reward_roles",
+                   "advocacy.migrations.0009_audit_log_erasure_requests_retention"]:
         grant(apps, importlib.import_module(module).GRANTS)
 
 

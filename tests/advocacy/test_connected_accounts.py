@@ -190,3 +190,21 @@ def test_an_expired_connection_that_cannot_be_renewed_asks_to_connect_again(clie
     rows = {row["network"].value: row["expired"] for row in client.get(reverse("profile")).context["connectable"]}
     assert rows == {"facebook": True, "x": False}  # X renews its own token
     assert "The connection has expired" in client.get(reverse("profile")).content.decode()
+
+
+def test_the_admin_never_shows_a_connected_accounts_token(client, employee):
+    account = connect_x(employee, token="secret-access-token-1234")
+    SocialToken.objects.filter(account=account).update(token_secret="secret-refresh-token-5678")
+    token = SocialToken.objects.get(account=account)
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+    pages = [client.get(reverse("admin:socialaccount_socialtoken_changelist")),
+             client.get(reverse("admin:socialaccount_socialtoken_change", args=[token.pk]))]
+    for page in pages:
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert "secret-access-token" not in text and "secret-refresh-token" not in text
+    assert client.get(reverse("admin:socialaccount_socialtoken_add")).status_code == 403
+    # Deleting a token is how an administrator makes the employee connect again.
+    assert client.post(reverse("admin:socialaccount_socialtoken_delete", args=[token.pk]),
+                       {"post": "yes"}).status_code == 302
+    assert not SocialToken.objects.filter(pk=token.pk).exists()

@@ -295,7 +295,8 @@ def test_on_a_phone_an_employee_edits_within_the_guide_copies_the_link_and_uses_
             sheet = card.get_by_role("button", name="Share with another app on this device")
             expect(sheet).to_be_visible()
             sheet.click()
-            page.wait_for_function("window.sharedWith !== undefined")
+            # A function, not a bare expression: Playwright evals those, and the Content-Security-Policy forbids eval.
+            page.wait_for_function("() => window.sharedWith !== undefined")
             handed = page.evaluate("window.sharedWith")
             assert handed["title"] == post.title and handed["url"] == copied.split()[-1]
             page.screenshot(path=str(ARTIFACTS / "dashboard-phone-copied.png"), full_page=True)

@@ -590,6 +590,26 @@ def test_x_search_does_not_link_a_post_already_claimed_by_another_share(network_
     assert not EngagementSnapshot.objects.exists()
 
 
+def test_x_search_leaves_out_the_shares_of_an_erased_employee(network_api, app_token, settings, now):
+    from advocacy.models import ErasureRequest
+    from advocacy.privacy import carry_out_erasure
+
+    settings.X_SEARCH_ENABLED = True
+    employee = factories.AdvocateFactory()
+    erased = share_post(employee, factories.PostFactory(), "x")
+    kept = share_post(factories.AdvocateFactory(), factories.PostFactory(), "x")
+    carry_out_erasure(ErasureRequest.objects.create(employee=employee), by=factories.UserFactory(is_superuser=True))
+    network_api.script(X_SEARCH, Reply(200, x_page(x_found("1790000000000000042", erased.link.short_url),
+                                                   x_found("1790000000000000043", kept.link.short_url))))
+
+    assert find_shared_posts(now=now) == 1
+
+    [request] = network_api.requests_to(X_SEARCH)
+    assert erased.link.short_url.split("://", 1)[1] not in request.query["query"][0]
+    assert Share.objects.get(pk=erased.share.pk).published_post_id == ""
+    assert Share.objects.get(pk=kept.share.pk).published_post_id == "1790000000000000043"
+
+
 def test_x_search_switched_off_asks_nothing(network_api, app_token, settings, now):
     settings.X_SEARCH_ENABLED = False
     share_post(factories.AdvocateFactory(), factories.PostFactory(), "x")
