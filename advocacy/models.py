@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .append_only import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet, AppendOnlyRule
 from .networks import Network
 
 
@@ -332,19 +333,11 @@ class PendingTask(models.Model):
 
 # --- Privacy and the audit log (advocacy.privacy, advocacy.audit) ------------------------------
 
-class AuditLogAppendOnly(Exception):
+class AuditLogAppendOnly(AppendOnlyError):
     """The audit log is evidence: an entry is never edited nor deleted once written."""
 
 
-class AuditEntryQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AuditLogAppendOnly("Audit log entries cannot be edited.")
-
-    def delete(self):
-        raise AuditLogAppendOnly("Audit log entries cannot be deleted.")
-
-
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     """One privileged action: when, who, what, on which object, and what changed. Written by `advocacy.audit.record`
     in the transaction of the action itself. People are named by their account id only (resolved when the log is
     read), so the erasure of an account reaches its entries without editing them."""
@@ -385,7 +378,9 @@ class AuditEntry(models.Model):
     target_repr = models.CharField(_("object"), max_length=200, blank=True)
     changes = models.JSONField(_("what changed"), default=dict, blank=True, encoder=DjangoJSONEncoder)
 
-    objects = AuditEntryQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
+    append_only = AppendOnlyRule(AuditLogAppendOnly, "Audit log entries cannot be edited.",
+                                 "Audit log entries cannot be deleted.")
 
     class Meta:
         verbose_name = _("audit log entry")
@@ -396,13 +391,6 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.get_action_display()} · {self.target_repr or self.target_id or ''}".strip(" ·")
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding or kwargs.get("force_update"):
-            raise AuditLogAppendOnly("Audit log entries cannot be edited.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditLogAppendOnly("Audit log entries cannot be deleted.")
 
 
 # GDPR Art. 12(3): a request is answered without undue delay, within a month at the latest.

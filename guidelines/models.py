@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from advocacy.append_only import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet, AppendOnlyRule
+
 
 class GuideVersionQuerySet(models.QuerySet):
     def published(self):
@@ -93,24 +95,18 @@ class GuideVersion(models.Model):
         return f"{self.title}\n\n{self.body}"
 
 
-class AppendOnly(Exception):
+class AppendOnly(AppendOnlyError):
     """Acknowledgements are evidence: they are never edited or deleted once written."""
 
 
-class AcknowledgementQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnly("Guide acknowledgements cannot be edited.")
-
-    def delete(self):
-        raise AppendOnly("Guide acknowledgements cannot be deleted.")
-
+class AcknowledgementQuerySet(AppendOnlyQuerySet):
     def delete_past_retention(self):
         """The one deletion allowed: signatures kept past their retention period, as advocacy.privacy's purge
         selects them (erased employees, GUIDE_SIGNATURE_RETENTION_DAYS after the erasure). Returns how many."""
         return models.QuerySet.delete(self)[0]
 
 
-class Acknowledgement(models.Model):
+class Acknowledgement(AppendOnlyModel):
     """An employee's signature of one guide version. Append-only: never edited, never deleted."""
 
     employee = models.ForeignKey(
@@ -126,6 +122,8 @@ class Acknowledgement(models.Model):
     signature = models.CharField(_("signature"), max_length=64)
 
     objects = AcknowledgementQuerySet.as_manager()
+    append_only = AppendOnlyRule(AppendOnly, "Guide acknowledgements cannot be edited.",
+                                 "Guide acknowledgements cannot be deleted.")
 
     class Meta:
         verbose_name = _("acknowledgement")
@@ -137,13 +135,6 @@ class Acknowledgement(models.Model):
     def __str__(self):
         return f"{self.employee} · v{self.version.version}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None or kwargs.get("force_update"):
-            raise AppendOnly("Guide acknowledgements cannot be edited.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("Guide acknowledgements cannot be deleted.")
 
     def tampered_fields(self):
         """What no longer matches: the seal over the stored fields, or the text of the version signed."""

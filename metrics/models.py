@@ -51,11 +51,9 @@ class DailyStat(models.Model):
 # Their rows are only ever looked up by day or month (and employee): their foreign keys have no index of their
 # own, which keeps the rollup's writes light; deleting a team, a campaign or a post scans them instead.
 
-class DailySummary(models.Model):
-    """DailyStat summed over employees and posts: a day's counts per team, campaign and network. The report's
-    shares and clicks per day read it, and MonthlySummary is summed from it."""
+class SummaryCounts(models.Model):
+    """The counts of DailyStat summed over employees and posts, per team, campaign and network."""
 
-    day = models.DateField(_("day"))
     team = models.ForeignKey("advocacy.Team", null=True, on_delete=models.SET_NULL, related_name="+",
                              db_index=False)
     campaign = models.ForeignKey("content_library.Campaign", null=True, on_delete=models.SET_NULL,
@@ -73,31 +71,26 @@ class DailySummary(models.Model):
     hashtag_mentions = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailySummary(SummaryCounts):
+    """DailyStat summed over employees and posts: a day's counts per team, campaign and network. The report's
+    shares and clicks per day read it, and MonthlySummary is summed from it."""
+
+    day = models.DateField(_("day"))
+
+    class Meta:
         verbose_name = _("daily summary")
         verbose_name_plural = _("daily summaries")
         indexes = [models.Index(fields=["day"], name="dailysummary_day")]
 
 
-class MonthlySummary(models.Model):
+class MonthlySummary(SummaryCounts):
     """DailySummary summed over a month's days: the month's counts per team, campaign and network. The report's
     figures (this month's and the last), networks, hashtags and top teams' activity read it."""
 
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
-    team = models.ForeignKey("advocacy.Team", null=True, on_delete=models.SET_NULL, related_name="+",
-                             db_index=False)
-    campaign = models.ForeignKey("content_library.Campaign", null=True, on_delete=models.SET_NULL,
-                                 related_name="+", db_index=False)
-    network = models.CharField(max_length=16, choices=Network.choices)
-    shares = models.PositiveIntegerField(default=0)
-    clicks = models.PositiveIntegerField(default=0)
-    unique_clicks = models.PositiveIntegerField(default=0)
-    potential_reach = models.PositiveBigIntegerField(default=0)
-    impressions = models.PositiveBigIntegerField(default=0)
-    reactions = models.PositiveBigIntegerField(default=0)
-    comments = models.PositiveBigIntegerField(default=0)
-    reshares = models.PositiveBigIntegerField(default=0)
-    engagement_base = models.PositiveBigIntegerField(default=0)
-    hashtag_mentions = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("monthly summary")

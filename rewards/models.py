@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from advocacy.append_only import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet, AppendOnlyRule
+
 
 class PointsRule(models.Model):
     """One of the points rules of DESIGN.md, editable by comms; a rule without a row has its default."""
@@ -36,19 +38,11 @@ class PointsRule(models.Model):
         return f"{self.get_key_display()}: {self.value}"
 
 
-class AppendOnly(Exception):
+class AppendOnly(AppendOnlyError):
     """The points ledger is never edited nor deleted: a correction is a new entry."""
 
 
-class PointsEntryQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnly("Points entries cannot be edited; add an adjustment instead.")
-
-    def delete(self):
-        raise AppendOnly("Points entries cannot be deleted; add an adjustment instead.")
-
-
-class PointsEntry(models.Model):
+class PointsEntry(AppendOnlyModel):
     class Reason(models.TextChoices):
         SHARE = "share", _("Shared a post")
         UNIQUE_CLICK = "unique_click", _("A unique click on your link")
@@ -78,7 +72,9 @@ class PointsEntry(models.Model):
     awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("adjusted by"))
 
-    objects = PointsEntryQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
+    append_only = AppendOnlyRule(AppendOnly, "Points entries cannot be edited; add an adjustment instead.",
+                                 "Points entries cannot be deleted; add an adjustment instead.")
 
     class Meta:
         verbose_name = _("points entry")
@@ -109,13 +105,6 @@ class PointsEntry(models.Model):
     def __str__(self):
         return f"{self.employee}: {self.points:+d} ({self.get_reason_display()})"
 
-    def save(self, *args, **kwargs):
-        if self.pk and not self._state.adding:
-            raise AppendOnly("The points ledger is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("The points ledger is append-only.")
 
 
 class LeaderboardAlias(models.Model):
