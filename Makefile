@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test messages check-deploy worker beat clean bench-redirect bench-feed bench-metrics bench-leaderboard
+.PHONY: install run test messages check-deploy worker beat clean bench bench-redirect bench-feed bench-metrics bench-leaderboard
 
 ## install: create .venv and install Python and front-end dependencies (quick when nothing changed)
 install: $(STAMP) $(NODE_STAMP)
@@ -48,6 +48,11 @@ beat: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache
+
+## bench: every hot path at company scale, each beside its baseline, in one run (PostgreSQL, Redis; BENCH_ARGS=--small
+## for a quick look, --write to record it; see bench/README.md)
+bench: install
+	$(BIN)/python -m bench.suite $(BENCH_ARGS)
 
 ## bench-redirect: requests/s of /s/<code> beside a bare 302 view under gunicorn (needs PostgreSQL; see bench/README.md)
 bench-redirect: install
