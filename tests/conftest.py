@@ -36,6 +36,18 @@ def redis_reachable():
         return False
 
 
+@pytest.fixture(autouse=True, scope="session")
+def quick_password_hashing():
+    """PBKDF2 with one iteration for the whole run (tests.hashers): only its cost differs from production's."""
+    from django.contrib.auth import hashers
+
+    production = "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+    settings.PASSWORD_HASHERS = ["tests.hashers.QuickPBKDF2PasswordHasher" if path == production else path
+                                 for path in settings.PASSWORD_HASHERS]
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
+
+
 @pytest.fixture
 def roles_from_migrations(transactional_db):
     """The roles' groups and permissions, as the data migrations make them. A transactional test's flush
