@@ -50,14 +50,18 @@ class DailyStat(models.Model):
 # of the month and every ledger entry. DailyStat stays the counts' finest grain and what they are summed from.
 # Their rows are only ever looked up by day or month (and employee): their foreign keys have no index of their
 # own, which keeps the rollup's writes light; deleting a team, a campaign or a post scans them instead.
+# Nor do they carry a foreign-key constraint: PostgreSQL checks Django's (deferred) constraints at COMMIT, a check
+# per key of each row written, which was a third of a day's rollup; the rows are rebuilt, in the same transaction,
+# from DailyStat and the ledger, whose constraints hold, and deleting a team, campaign, post or person is still
+# followed by Django (`on_delete`).
 
 class SummaryCounts(models.Model):
     """The counts of DailyStat summed over employees and posts, per team, campaign and network."""
 
     team = models.ForeignKey("advocacy.Team", null=True, on_delete=models.SET_NULL, related_name="+",
-                             db_index=False)
+                             db_index=False, db_constraint=False)
     campaign = models.ForeignKey("content_library.Campaign", null=True, on_delete=models.SET_NULL,
-                                 related_name="+", db_index=False)
+                                 related_name="+", db_index=False, db_constraint=False)
     network = models.CharField(max_length=16, choices=Network.choices)
     shares = models.PositiveIntegerField(default=0)
     clicks = models.PositiveIntegerField(default=0)
@@ -104,12 +108,12 @@ class MonthlyStat(models.Model):
 
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     employee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
-                                 db_index=False)
+                                 db_index=False, db_constraint=False)
     team = models.ForeignKey("advocacy.Team", null=True, on_delete=models.SET_NULL, related_name="+",
-                             db_index=False)
-    post = models.ForeignKey("content_library.Post", on_delete=models.CASCADE, related_name="+", db_index=False)
+                             db_index=False, db_constraint=False)
+    post = models.ForeignKey("content_library.Post", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     campaign = models.ForeignKey("content_library.Campaign", null=True, on_delete=models.SET_NULL,
-                                 related_name="+", db_index=False)
+                                 related_name="+", db_index=False, db_constraint=False)
     network = models.CharField(max_length=16, choices=Network.choices)
     shares = models.PositiveIntegerField(default=0)
     clicks = models.PositiveIntegerField(default=0)
@@ -120,7 +124,15 @@ class MonthlyStat(models.Model):
     class Meta:
         verbose_name = _("monthly statistic")
         verbose_name_plural = _("monthly statistics")
-        indexes = [models.Index(fields=["month", "employee"], name="monthlystat_month_employee")]
+        indexes = [
+            models.Index(fields=["month", "employee"], name="monthlystat_month_employee"),
+            # The month's sharers, and its top content, read from the index alone (index-only scans), with the
+            # columns the report's team, campaign and network filters need.
+            models.Index(fields=["month", "employee", "team", "campaign", "network"], condition=Q(shares__gt=0),
+                         name="monthlystat_month_sharers"),
+            models.Index(fields=["month", "post", "team", "campaign", "network", "clicks", "shares", "reactions",
+                                 "comments", "reshares"], name="monthlystat_month_post"),
+        ]
 
 
 class DailyPoints(models.Model):
@@ -129,7 +141,7 @@ class DailyPoints(models.Model):
 
     day = models.DateField(_("day"))
     employee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
-                                 db_index=False)
+                                 db_index=False, db_constraint=False)
     points = models.IntegerField(_("points"))
 
     class Meta:
@@ -144,7 +156,7 @@ class MonthlyPoints(models.Model):
 
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     employee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
-                                 db_index=False)
+                                 db_index=False, db_constraint=False)
     points = models.IntegerField(_("points"))
 
     class Meta:

@@ -19,7 +19,7 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from advocacy.models import Click, RetentionMark, Share
@@ -84,38 +84,30 @@ def compute_day(day):
         row["hashtag_mentions"] += carries_hashtag(text, hashtag)
         dimensions[key] = (team_id, campaign_id)
 
+    # A click on a link shared another day takes the team the employee shared from: the share of the same
+    # (employee, post, network), one index look-up per group, inside the same query.
+    share_team = Share.objects.filter(
+        employee_id=OuterRef("link__employee_id"), post_id=OuterRef("link__post_id"), network=OuterRef("link__network")
+    ).values("team_id")[:1]
     clicks = (
         Click.objects.filter(day=day, is_bot=False)
         .values("link__employee_id", "link__post_id", "link__network", "link__post__campaign_id")
-        .annotate(count=Count("id"), unique=Count("id", filter=Q(is_unique=True)))
+        .annotate(share_team=Subquery(share_team), count=Count("id"), unique=Count("id", filter=Q(is_unique=True)))
     )
     purged_through = RetentionMark.clicks_purged_through()
     if purged_through is not None and day <= purged_through:
         # The day's raw clicks may be gone past retention (advocacy.privacy): keep the counts it was filled with.
         clicks = [{"link__employee_id": employee_id, "link__post_id": post_id, "link__network": network,
-                   "link__post__campaign_id": campaign_id, "count": count, "unique": unique}
-                  for employee_id, post_id, network, campaign_id, count, unique in DailyStat.objects.filter(
-                      day=day, clicks__gt=0).values_list("employee_id", "post_id", "network", "campaign_id", "clicks",
-                                                        "unique_clicks")]
-    click_keys = []
+                   "link__post__campaign_id": campaign_id, "share_team": team_id, "count": count, "unique": unique}
+                  for employee_id, post_id, network, team_id, campaign_id, count, unique in DailyStat.objects.filter(
+                      day=day, clicks__gt=0).values_list("employee_id", "post_id", "network", "team_id", "campaign_id",
+                                                        "clicks", "unique_clicks")]
     for click in clicks:
         key = (click["link__employee_id"], click["link__post_id"], click["link__network"])
         rows[key]["clicks"] += click["count"]
         rows[key]["unique_clicks"] += click["unique"]
         if key not in dimensions:
-            click_keys.append(key)
-            dimensions[key] = (None, click["link__post__campaign_id"])
-
-    if click_keys:
-        # A click on a link shared another day: the team is the one the employee shared from.
-        share_teams = {
-            (s.employee_id, s.post_id, s.network): s.team_id
-            for s in Share.objects.filter(
-                employee_id__in={k[0] for k in click_keys}, post_id__in={k[1] for k in click_keys}
-            ).only("employee_id", "post_id", "network", "team_id")
-        }
-        for key in click_keys:
-            dimensions[key] = (share_teams.get(key), dimensions[key][1])
+            dimensions[key] = (click["share_team"], click["link__post__campaign_id"])
     return {key: {"team_id": dimensions[key][0], "campaign_id": dimensions[key][1], **counts}
             for key, counts in rows.items()}
 

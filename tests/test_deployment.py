@@ -333,3 +333,16 @@ def test_collectstatic_builds_the_manifest_the_image_serves(tmp_path):
         "vendor/chart.js/chart.umd.min.js",
     ):
         assert asset in manifest, f"{asset} missing: is node_modules installed (npm ci)?"
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_compile_no_query_plans_to_machine_code():
+    # JIT compilation added 10-50 ms to each of the report's aggregates (docs/benchmarks.md, Profiles).
+    from django.db import connection
+
+    from tests.conftest import postgres_configured, require
+
+    require(postgres_configured(), "needs PostgreSQL (DATABASE_URL)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -261,3 +261,20 @@ def test_the_migration_fills_the_totals_as_the_rollup_does(activity):
     migration = importlib.import_module("metrics.migrations.0006_fill_report_totals")
     migration.fill_report_totals(apps, SimpleNamespace(connection=connection))
     assert totals() == expected
+
+
+def test_deleting_a_team_or_a_campaign_leaves_no_total_pointing_at_it(activity):
+    # The totals' foreign keys carry no database constraint (the rollup's COMMIT no longer checks each row's keys):
+    # deleting what they point at is followed by Django, as for DailyStat.
+    fill_daily_stats()
+    campaign = activity["posts"][0].campaign
+    assert MonthlySummary.objects.filter(team=activity["sales"]).exists()
+    assert MonthlyStat.objects.filter(campaign=campaign).exists()
+    team_id, campaign_id = activity["sales"].pk, campaign.pk
+    activity["sales"].delete()
+    campaign.delete()
+    for model in (DailySummary, MonthlySummary, MonthlyStat):
+        assert not model.objects.filter(team_id=team_id).exists(), model
+        assert not model.objects.filter(campaign_id=campaign_id).exists(), model
+    fill_daily_stats()  # and the next run agrees
+    assert_totals_are_the_sums()
