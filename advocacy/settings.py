@@ -120,8 +120,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable database fails a request within seconds instead of hanging it (libpq waits forever).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     # No JIT compilation: it pays off for long analytical queries, and added 10-50 ms to each of the report's
-    # aggregates of a few thousand to a hundred thousand rows (an `options` in DATABASE_URL replaces this).
-    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+    # aggregates of a few thousand to a hundred thousand rows. A start-up option (an `options` in DATABASE_URL
+    # replaces it); DATABASE_JIT=server sends none, for poolers such as PgBouncer that refuse it.
+    if os.environ.get("DATABASE_JIT", "off") != "server":
+        DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery broker -----------------------------------------------------------

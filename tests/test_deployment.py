@@ -346,3 +346,16 @@ def test_postgresql_connections_compile_no_query_plans_to_machine_code():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.parametrize("jit, expected", [(None, "-c jit=off"), ("server", None)])
+def test_database_jit_server_sends_no_start_up_option_for_poolers(jit, expected):
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_JIT"}
+    env.update(DATABASE_URL="postgres://someone@db.example:5432/advocacy", DJANGO_SETTINGS_MODULE="advocacy.settings")
+    if jit:
+        env["DATABASE_JIT"] = jit
+    script = ("import django; django.setup(); from django.conf import settings; "
+              "print(settings.DATABASES['default']['OPTIONS'].get('options'))")
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60,
+                            cwd=Path(__file__).resolve().parent.parent, check=True)
+    assert result.stdout.strip() == str(expected)
