@@ -111,7 +111,8 @@ class MonthlyStat(models.Model):
                                  db_index=False, db_constraint=False)
     team = models.ForeignKey("advocacy.Team", null=True, on_delete=models.SET_NULL, related_name="+",
                              db_index=False, db_constraint=False)
-    post = models.ForeignKey("content_library.Post", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+    post = models.ForeignKey("content_library.Post", on_delete=models.CASCADE, related_name="+", db_index=False,
+                             db_constraint=False)
     campaign = models.ForeignKey("content_library.Campaign", null=True, on_delete=models.SET_NULL,
                                  related_name="+", db_index=False, db_constraint=False)
     network = models.CharField(max_length=16, choices=Network.choices)
