@@ -95,18 +95,18 @@ def percentile(sorted_values, fraction):
 
 # --- The built-in load generator: asyncio, raw HTTP/1.1, one coroutine per connection -----------
 
-class _BadResponse(Exception):
+class BadResponse(Exception):
     pass
 
 
-async def _read_response(reader):
+async def read_response(reader):
     """Read one response; return (status, server_keeps_connection)."""
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     try:
         status = int(lines[0].split(" ", 2)[1])
     except (IndexError, ValueError) as error:
-        raise _BadResponse(lines[0]) from error
+        raise BadResponse(lines[0]) from error
     headers = {}
     for line in lines[1:]:
         name, _, value = line.partition(":")
@@ -126,8 +126,9 @@ async def _read_response(reader):
     return status, keep_alive
 
 
-async def _connection_loop(port, request_bytes, deadline, result):
-    """Send requests one after another until the deadline, then finish the one in flight."""
+async def connection_loop(port, request_bytes, deadline, result, timeout=REQUEST_TIMEOUT):
+    """Send requests one after another until the deadline, then finish the one in flight; count each answer's
+    latency and status, and each failure by kind, in `result` ({"latencies", "statuses", "errors", "last_end"})."""
     reader = writer = None
     while time.monotonic() < deadline:
         reused = writer is not None
@@ -136,7 +137,7 @@ async def _connection_loop(port, request_bytes, deadline, result):
             if writer is None:
                 reader, writer = await asyncio.open_connection(HOST, port)
             writer.write(request_bytes)
-            status, keep_alive = await asyncio.wait_for(_read_response(reader), REQUEST_TIMEOUT)
+            status, keep_alive = await asyncio.wait_for(read_response(reader), timeout)
         except asyncio.IncompleteReadError as error:
             writer.close()
             reader = writer = None
@@ -144,7 +145,7 @@ async def _connection_loop(port, request_bytes, deadline, result):
                 continue  # an idle keep-alive connection the server had closed: nothing was served
             result["errors"]["read"] = result["errors"].get("read", 0) + 1
             continue
-        except (OSError, asyncio.TimeoutError, _BadResponse, ValueError) as error:
+        except (OSError, asyncio.TimeoutError, BadResponse, ValueError) as error:
             if writer is not None:
                 writer.close()
             reader = writer = None
@@ -171,7 +172,7 @@ async def _load(port, path, connections, start_at, duration):
     ).encode()
     await asyncio.sleep(max(0.0, start_at - time.monotonic()))
     deadline = start_at + duration
-    await asyncio.gather(*(_connection_loop(port, request_bytes, deadline, result) for _ in range(connections)))
+    await asyncio.gather(*(connection_loop(port, request_bytes, deadline, result) for _ in range(connections)))
     return result
 
 

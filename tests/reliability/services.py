@@ -382,68 +382,24 @@ class LoadResult:
         return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-async def _read_response(reader):
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split(" ", 2)[1])
-    headers = {}
-    for line in lines[1:]:
-        key, _, value = line.partition(":")
-        headers[key.strip().lower()] = value.strip().lower()
-    if "content-length" in headers:
-        await reader.readexactly(int(headers["content-length"]))
-    return status, headers.get("connection") != "close"
-
-
-async def _connection(port, request, deadline, result, timeout):
-    reader = writer = None
-    while time.monotonic() < deadline:
-        reused = writer is not None
-        started = time.monotonic()
-        try:
-            if writer is None:
-                reader, writer = await asyncio.open_connection(HOST, port)
-            writer.write(request)
-            status, keep_alive = await asyncio.wait_for(_read_response(reader), timeout)
-        except asyncio.IncompleteReadError as error:
-            writer.close()
-            reader = writer = None
-            if reused and not error.partial:
-                continue  # the server closed an idle keep-alive connection: nothing was sent back, nothing served
-            result.errors["read"] = result.errors.get("read", 0) + 1
-            continue
-        except (OSError, asyncio.TimeoutError, ValueError, IndexError) as error:
-            if writer is not None:
-                writer.close()
-            reader = writer = None
-            kind = "timeout" if isinstance(error, asyncio.TimeoutError) else type(error).__name__
-            result.errors[kind] = result.errors.get(kind, 0) + 1
-            continue
-        result.latencies.append(time.monotonic() - started)
-        result.statuses[status] = result.statuses.get(status, 0) + 1
-        if not keep_alive:
-            writer.close()
-            reader = writer = None
-    if writer is not None:
-        writer.close()
-
-
 def load(port, path, *, connections, seconds, user_agent=BROWSER, timeout=30):
     """GET `path` over `connections` keep-alive connections for `seconds`; every request sent is answered (or
     counted as an error) before this returns, so the counts are exact."""
     request = (f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nUser-Agent: {user_agent}\r\n"
                "Accept: text/html,*/*;q=0.8\r\nAccept-Language: es-ES,es;q=0.9\r\nConnection: keep-alive\r\n\r\n"
                ).encode()
-    result = LoadResult()
+    from bench.redirect import connection_loop
+
+    counts = {"latencies": [], "statuses": {}, "errors": {}, "last_end": 0.0}
 
     async def run():
-        started = time.monotonic()
-        deadline = started + seconds
-        await asyncio.gather(*(_connection(port, request, deadline, result, timeout) for _ in range(connections)))
-        result.seconds = time.monotonic() - started
+        deadline = time.monotonic() + seconds
+        await asyncio.gather(*(connection_loop(port, request, deadline, counts, timeout) for _ in range(connections)))
 
+    started = time.monotonic()
     asyncio.run(run())
-    return result
+    return LoadResult(statuses=counts["statuses"], errors=counts["errors"], latencies=counts["latencies"],
+                      seconds=time.monotonic() - started)
 
 
 # --- This process's Celery app and Redis clients ----------------------------------------------------------------
