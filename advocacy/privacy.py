@@ -110,6 +110,8 @@ USER_RELATIONS = {
         why="derived counts of the shares and clicks exported in shares and tracked_links"),
     "metrics.MonthlyStat.employee": Handling(
         "", "kept: the month totals the report reads", why="derived from the daily counts, like DailyStat"),
+    "metrics.MonthlyEmployeeStat.employee": Handling(
+        "", "kept: the month totals the report counts sharers from", why="derived from the monthly counts"),
     "metrics.DailyPoints.employee": Handling(
         "", "kept: the day totals the report ranks by", why="derived from the points ledger exported in points"),
     "metrics.MonthlyPoints.employee": Handling(

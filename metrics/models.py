@@ -136,6 +136,51 @@ class MonthlyStat(models.Model):
         ]
 
 
+class MonthCounts(models.Model):
+    """The counts MonthlyStat keeps, summed further."""
+
+    shares = models.PositiveIntegerField(default=0)
+    clicks = models.PositiveIntegerField(default=0)
+    reactions = models.PositiveBigIntegerField(default=0)
+    comments = models.PositiveBigIntegerField(default=0)
+    reshares = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class MonthlyPostStat(MonthCounts):
+    """MonthlyStat summed over employees, networks, teams and campaigns: a post's month, company-wide. The company's
+    report (no filter) reads its top content and traffic by domain from it: a row per post shared or clicked in the
+    month, instead of one per share."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    post = models.ForeignKey("content_library.Post", on_delete=models.CASCADE, related_name="+", db_index=False,
+                             db_constraint=False)
+
+    class Meta:
+        verbose_name = _("monthly post statistic")
+        verbose_name_plural = _("monthly post statistics")
+        constraints = [models.UniqueConstraint(fields=["month", "post"], name="one_post_row_per_month")]
+
+
+class MonthlyEmployeeStat(MonthCounts):
+    """MonthlyStat summed over posts, networks, teams and campaigns: what an employee did in a month. The company's
+    report (no filter) counts its sharers from it: at most a row per employee, instead of one per share."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    employee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                 db_index=False, db_constraint=False)
+
+    class Meta:
+        verbose_name = _("monthly employee statistic")
+        verbose_name_plural = _("monthly employee statistics")
+        constraints = [models.UniqueConstraint(fields=["month", "employee"], name="one_employee_row_per_month")]
+        # The month's sharers, from the index alone.
+        indexes = [models.Index(fields=["month", "employee"], condition=Q(shares__gt=0),
+                                name="monthlyemployeestat_sharers")]
+
+
 class DailyPoints(models.Model):
     """The points an employee earned on a day (company time): the sum of their ledger entries that count as earning
     (spending on rewards, and refunds, do not). What MonthlyPoints is summed from."""

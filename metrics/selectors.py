@@ -5,18 +5,20 @@ sub-teams), a campaign, a network. People counts (active employees, enrolled adv
 only; points on the team (the employee's) only; everything else on all three filters.
 
 The counts come from the totals the rollup keeps beside DailyStat (metrics.services): MonthlySummary for the
-figures, networks, hashtags and teams' activity, DailySummary for the days, MonthlyStat for sharers, content,
-domains and people's activity, MonthlyPoints for the points. They hold the same sums as DailyStat and the ledger,
+figures, networks, hashtags and teams' activity, DailySummary for the days, MonthlyStat for people's activity (and,
+within a filter, sharers, content and domains), MonthlyEmployeeStat and MonthlyPostStat for the company's sharers,
+content and domains, MonthlyPoints for the points. They hold the same sums as DailyStat and the ledger,
 in far fewer rows.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from advocacy.models import Team
@@ -28,7 +30,9 @@ from .models import (
     DailyPoints,
     DailyStat,
     DailySummary,
+    MonthlyEmployeeStat,
     MonthlyPoints,
+    MonthlyPostStat,
     MonthlyStat,
     MonthlySummary,
     NetworkRate,
@@ -185,26 +189,48 @@ def _ratio(numerator, denominator):
     return numerator / denominator if denominator else 0.0
 
 
-def _people_counts(month, team_ids):
-    """Active employees and enrolled advocates at the end of the month."""
+def _people_counts(months, team_ids):
+    """{month: (active employees, enrolled advocates) at the end of the month}, for every month in one pass
+    over the employees."""
     User = get_user_model()
-    start, end = month.bounds()
-    active = User.objects.filter(is_active=True, date_joined__lt=end)
+    ends = {month: month.bounds()[1] for month in months}
+    active = User.objects.filter(is_active=True, date_joined__lt=max(ends.values()))
     if team_ids is not None:
         active = active.filter(profile__team_id__in=team_ids)
-    version = (
-        GuideVersion.objects.filter(published_at__isnull=False, published_at__lt=end).order_by("-version").first()
-    )
-    enrolled = active.filter(profile__opted_in_at__lt=end).filter(
-        Q(profile__opted_out_at__isnull=True)
-        | Q(profile__opted_out_at__gte=end)
-        | Q(profile__opted_out_at__lt=F("profile__opted_in_at"))
-    )
-    if version is not None:
-        enrolled = enrolled.filter(
-            Exists(Acknowledgement.objects.filter(employee=OuterRef("pk"), version=version, signed_at__lt=end))
+    published = list(GuideVersion.objects.filter(published_at__isnull=False).order_by("-version")
+                     .values_list("pk", "published_at"))
+    counts = {}
+    for index, end in enumerate(ends.values()):
+        # The guide in force at the end of the month: the latest version published before it.
+        version = next((pk for pk, published_at in published if published_at < end), None)
+        joined = Q(date_joined__lt=end)
+        enrolled = joined & Q(profile__opted_in_at__lt=end) & (
+            Q(profile__opted_out_at__isnull=True)
+            | Q(profile__opted_out_at__gte=end)
+            | Q(profile__opted_out_at__lt=F("profile__opted_in_at"))
         )
-    return active.count(), enrolled.count()
+        if version is not None:
+            # IN rather than EXISTS: one hashed pass over the version's signatures instead of a look-up per employee.
+            enrolled &= Q(pk__in=Acknowledgement.objects.filter(version_id=version, signed_at__lt=end)
+                          .values("employee_id"))
+        counts[f"active_{index}"] = Count("pk", filter=joined)
+        counts[f"enrolled_{index}"] = Count("pk", filter=enrolled)
+    totals = active.aggregate(**counts)
+    return {month: (totals[f"active_{index}"], totals[f"enrolled_{index}"]) for index, month in enumerate(ends)}
+
+
+def _sharers(months, filters):
+    """{month: employees with at least one share in the month}, in one query: from the month's rows per employee
+    for the whole company, else from its MonthlyStat rows within the filters."""
+    days = [month.first_day for month in months]
+    if filters.any:
+        rows = (filters.restrict(MonthlyStat.objects.filter(month__in=days, shares__gt=0)).values("month")
+                .annotate(sharers=Count("employee_id", distinct=True)))
+    else:
+        rows = (MonthlyEmployeeStat.objects.filter(month__in=days, shares__gt=0).values("month")
+                .annotate(sharers=Count("employee_id")))
+    found = {row["month"]: row["sharers"] for row in rows.order_by()}
+    return {month: found.get(month.first_day, 0) for month in months}
 
 
 def media_rates():
@@ -218,17 +244,26 @@ def earned_media_value(impressions, clicks, rates):
     return Decimal(impressions) / 1000 * cpm + Decimal(clicks) * cpc
 
 
-def _per_network_and_campaign(month, filters):
-    """The month's sums per (network, campaign): [{network, campaign_id, <SUMMED>}]."""
-    return [
-        {**row, **{key: row[key] or 0 for key in SUMMED}}
-        for row in filters.monthly_summary(month).values("network", "campaign_id")
-        .annotate(**{key: Sum(key) for key in SUMMED}).order_by("network", "campaign_id")
-    ]
+def _per_network_and_campaign(months, filters):
+    """Each month's sums per (network, campaign): {month: [{network, campaign_id, <SUMMED>}]}, in one query."""
+    found = {month: [] for month in months}
+    by_day = {month.first_day: month for month in months}
+    for row in (filters.restrict(MonthlySummary.objects.filter(month__in=list(by_day)))
+                .values("month", "network", "campaign_id").annotate(**{key: Sum(key) for key in SUMMED})
+                .order_by("month", "network", "campaign_id")):
+        found[by_day[row.pop("month")]].append({**row, **{key: row[key] or 0 for key in SUMMED}})
+    return found
 
 
-def _figures(month, filters, rates, counts):
-    """The month's figures and its per-network breakdown, from its sums per (network, campaign)."""
+def _program_costs(months):
+    by_day = {month.first_day: month for month in months}
+    return {by_day[day]: amount
+            for day, amount in ProgramCost.objects.filter(month__in=list(by_day)).values_list("month", "amount")}
+
+
+def _figures(filters, rates, counts, people, sharers, cost):
+    """A month's figures and its per-network breakdown, from its sums per (network, campaign), its people counts
+    (active, enrolled), its sharers and the program's cost (None when not set)."""
     by_network = {}
     for row in counts:
         network = by_network.setdefault(row["network"], {"network": row["network"], **dict.fromkeys(SUMMED, 0)})
@@ -243,8 +278,7 @@ def _figures(month, filters, rates, counts):
         row["engagements"] = row["reactions"] + row["comments"] + row["reshares"]
         row["emv"] = earned_media_value(row["impressions"], row["clicks"], rates.get(row["network"]))
         emv += row["emv"]
-    sharers = filters.monthly(month).filter(shares__gt=0).values("employee_id").distinct().count()
-    active, enrolled = _people_counts(month, filters.team_ids)
+    active, enrolled = people
     engagements = totals["reactions"] + totals["comments"] + totals["reshares"]
     figures = {
         "active_employees": active,
@@ -259,18 +293,29 @@ def _figures(month, filters, rates, counts):
         "program_cost": None,
         "roi": None,
     }
-    if not filters.any:
-        # The program's cost is the company's: its return is only read for the whole company.
-        cost = ProgramCost.objects.filter(month=month.first_day).values_list("amount", flat=True).first()
-        if cost is not None:
-            figures["program_cost"] = float(cost)
-            figures["roi"] = float((emv - cost) / cost) if cost else None
+    # The program's cost is the company's: its return is only read for the whole company.
+    if not filters.any and cost is not None:
+        figures["program_cost"] = float(cost)
+        figures["roi"] = float((emv - cost) / cost) if cost else None
     return figures, per_network
+
+
+def periods_figures(months, filters, rates):
+    """{month: (its figures, its per-network breakdown)}, each kind of count read once for all the months;
+    also each month's sums per (network, campaign) as a third item."""
+    counts = _per_network_and_campaign(months, filters)
+    people = _people_counts(months, filters.team_ids)
+    sharers = _sharers(months, filters)
+    costs = _program_costs(months) if not filters.any else {}
+    return {month: (*_figures(filters, rates, counts[month], people[month], sharers[month], costs.get(month)),
+                    counts[month])
+            for month in months}
 
 
 def period_figures(month, filters, rates):
     """The month's figures and its per-network breakdown."""
-    return _figures(month, filters, rates, _per_network_and_campaign(month, filters))
+    figures, per_network, _counts = periods_figures([month], filters, rates)[month]
+    return figures, per_network
 
 
 def _daily(month, filters):
@@ -287,12 +332,20 @@ def _daily(month, filters):
 
 
 def _per_post(month, filters):
-    """The month's clicks, shares and engagement per post: [{post_id, clicks, shares, reactions, …}]."""
+    """The month's clicks, shares and engagement per post: [{post_id, clicks, shares, reactions, …}]; from the
+    month's rows per post for the whole company, else from its MonthlyStat rows within the filters."""
+    counts = ("clicks", "shares", "reactions", "comments", "reshares")
+    if not filters.any:
+        return list(MonthlyPostStat.objects.filter(month=month.first_day).values("post_id", *counts))
     return list(
-        filters.monthly(month).values("post_id")
-        .annotate(clicks=Sum("clicks"), shares=Sum("shares"), reactions=Sum("reactions"), comments=Sum("comments"),
-                  reshares=Sum("reshares")).order_by()
+        filters.monthly(month).values("post_id").annotate(**{key: Sum(key) for key in counts}).order_by()
     )
+
+
+@lru_cache(maxsize=20_000)
+def _domain_of(url):
+    """The host of a post's link, without `www.` (remembered: a company's posts are a few thousand links)."""
+    return (urlsplit(url).hostname or "").removeprefix("www.")
 
 
 def _domains(per_post_rows):
@@ -300,7 +353,7 @@ def _domains(per_post_rows):
     per_post = {row["post_id"]: row["clicks"] for row in per_post_rows if row["clicks"]}
     domains = {}
     for post_id, url in Post.objects.filter(pk__in=list(per_post)).values_list("pk", "url"):
-        domain = (urlsplit(url).hostname or "").removeprefix("www.")
+        domain = _domain_of(url)
         domains[domain] = domains.get(domain, 0) + per_post[post_id]
     ranked = sorted(domains.items(), key=lambda item: (-item[1], item[0]))
     return [{"domain": domain, "clicks": clicks} for domain, clicks in ranked[:TOP_DOMAINS_LIMIT]]
@@ -401,9 +454,8 @@ def monthly_report(month, team=None, campaign=None, network="", contributors_tea
     reading the company's report."""
     filters = Filters.of(team, campaign, network)
     rates = media_rates()
-    counts = _per_network_and_campaign(month, filters)
-    current, per_network = _figures(month, filters, rates, counts)
-    previous, _previous_networks = period_figures(month.previous(), filters, rates)
+    periods = periods_figures([month, month.previous()], filters, rates)
+    (current, per_network, counts), (previous, _networks, _counts) = periods[month], periods[month.previous()]
     figures = {
         key: Figure(key, current[key], previous[key], is_rate=key in RATES, is_money=key in MONEY)
         for key in FIGURE_KEYS

@@ -9,7 +9,7 @@ ledger for since, is marked stale and filled again.
 
 The same transaction updates what the report reads besides: the day's DailySummary and DailyPoints rows (the
 points from the ledger, after the day's unique-click points are paid) and its month's MonthlySummary, MonthlyStat
-and MonthlyPoints rows, so the report never sees a day's counts without the totals that go with them. Points
+(and from it MonthlyPostStat and MonthlyEmployeeStat) and MonthlyPoints rows, so the report never sees a day's counts without the totals that go with them. Points
 earned today reach the report with the next run, as shares and clicks do.
 """
 
@@ -31,7 +31,9 @@ from .models import (
     DailyStat,
     DailySummary,
     FillState,
+    MonthlyEmployeeStat,
     MonthlyPoints,
+    MonthlyPostStat,
     MonthlyStat,
     MonthlySummary,
     StaleDay,
@@ -160,6 +162,18 @@ def _rebuild_month_rows(model, source, day, employee_ids, *, groups, sums):
                        params=[ops.adapt_datefield_value(first), ops.adapt_datefield_value(last), *chunk])
 
 
+def _rebuild_month_totals(model, column, day, ids):
+    """Recompute `model`'s rows (one per `column` value: post or employee) of `day`'s month for `ids` from the
+    month's MonthlyStat rows."""
+    ops = connection.ops
+    first = month_bounds(day)[0]
+    for chunk in _chunks(ids):
+        model.objects.filter(month=first, **{f"{column}__in": chunk}).delete()
+        _insert_totals(model, MonthlyStat, fixed={"month": first}, groups=(column,), sums=MONTHLY_COUNTS,
+                       where=f"month = %s AND {column} IN ({', '.join(['%s'] * len(chunk))})",
+                       params=[ops.adapt_datefield_value(first), *chunk])
+
+
 DIMENSIONS = ("team_id", "campaign_id", "network")
 MONTHLY_COUNTS = ("shares", "clicks", "reactions", "comments", "reshares")
 
@@ -228,7 +242,8 @@ def _write_day(day, rows):
 
     The day's DailySummary rows are replaced, and its month's MonthlySummary rebuilt from them, when they changed;
     in its month's MonthlyStat and MonthlyPoints, the rows of every employee whose counts (or points) of the day
-    changed are recomputed from the month's DailyStat (DailyPoints) rows. Each total is thus exactly the sum of
+    changed are recomputed from the month's DailyStat (DailyPoints) rows, and then the MonthlyEmployeeStat and
+    MonthlyPostStat rows of those employees and of the posts they changed counts of, from MonthlyStat. Each total is thus exactly the sum of
     what it is made from however often a day is filled, and a day filled again unchanged rewrites none of them."""
     from .report_cache import counts_changed
 
@@ -245,9 +260,12 @@ def _write_day(day, rows):
         batch_size=2000,
     )
     _write_summary(day, rows)
-    changed = {key[0] for key in before.keys() | rows.keys()
+    changed = {key for key in before.keys() | rows.keys()
                if before.get(key) != (_monthly_part(rows[key]) if key in rows else None)}
-    _rebuild_month_rows(MonthlyStat, DailyStat, day, changed, groups=("post_id", *DIMENSIONS), sums=MONTHLY_COUNTS)
+    _rebuild_month_rows(MonthlyStat, DailyStat, day, {key[0] for key in changed}, groups=("post_id", *DIMENSIONS),
+                        sums=MONTHLY_COUNTS)
+    _rebuild_month_totals(MonthlyEmployeeStat, "employee_id", day, {key[0] for key in changed})
+    _rebuild_month_totals(MonthlyPostStat, "post_id", day, {key[1] for key in changed})
     award_for_unique_clicks(day)
     _write_points(day)
 

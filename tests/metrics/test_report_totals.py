@@ -1,4 +1,4 @@
-"""The totals the report reads (DailySummary, MonthlyStat, MonthlyPoints) are rebuilt with each day's counts, in
+"""The totals the report reads (DailySummary, MonthlyStat and its sums per post and per employee, MonthlyPoints) are rebuilt with each day's counts, in
 the day's transaction: re-running gives the same rows, a killed run leaves nothing half-counted, and points entered
 in the ledger for a past day reach the report with the next rollup run."""
 
@@ -23,7 +23,9 @@ from metrics.models import (
     DailyStat,
     DailySummary,
     EngagementSnapshot,
+    MonthlyEmployeeStat,
     MonthlyPoints,
+    MonthlyPostStat,
     MonthlyStat,
     MonthlySummary,
     StaleDay,
@@ -58,6 +60,10 @@ def totals():
         "monthly stats": sorted(MonthlyStat.objects.values_list(
             "month", "employee_id", "post_id", "network", "team_id", "campaign_id", "shares", "clicks", "reactions",
             "comments", "reshares"), key=str),
+        "monthly per post": sorted(MonthlyPostStat.objects.values_list(
+            "month", "post_id", "shares", "clicks", "reactions", "comments", "reshares")),
+        "monthly per employee": sorted(MonthlyEmployeeStat.objects.values_list(
+            "month", "employee_id", "shares", "clicks", "reactions", "comments", "reshares")),
         "daily points": sorted(DailyPoints.objects.values_list("day", "employee_id", "points")),
         "monthly points": sorted(MonthlyPoints.objects.values_list("month", "employee_id", "points")),
     }
@@ -71,7 +77,7 @@ def assert_totals_are_the_sums():
 
     counts = ("shares", "clicks", "unique_clicks", "potential_reach", "impressions", "reactions", "comments",
               "reshares", "engagement_base", "hashtag_mentions")
-    summary, month_summary, monthly = Counter(), Counter(), Counter()
+    summary, month_summary, monthly, per_post, per_employee = Counter(), Counter(), Counter(), Counter(), Counter()
     daily_points, monthly_points = Counter(), Counter()
     for row in DailyStat.objects.values():
         for key in counts:
@@ -81,6 +87,8 @@ def assert_totals_are_the_sums():
         for key in ("shares", "clicks", "reactions", "comments", "reshares"):
             monthly[(row["day"].replace(day=1), row["employee_id"], row["post_id"], row["network"], row["team_id"],
                      row["campaign_id"], key)] += row[key]
+            per_post[(row["day"].replace(day=1), row["post_id"], key)] += row[key]
+            per_employee[(row["day"].replace(day=1), row["employee_id"], key)] += row[key]
     for entry in PointsEntry.objects.filter(reason__in=EARNING_REASONS):
         day = timezone.localdate(entry.created_at)
         daily_points[(day, entry.employee_id)] += entry.points
@@ -93,6 +101,11 @@ def assert_totals_are_the_sums():
                      row["campaign_id"], key): row[key]
                     for row in MonthlyStat.objects.values()
                     for key in ("shares", "clicks", "reactions", "comments", "reshares")}) == monthly
+    month_counts = ("shares", "clicks", "reactions", "comments", "reshares")
+    assert Counter({(row["month"], row["post_id"], key): row[key]
+                    for row in MonthlyPostStat.objects.values() for key in month_counts}) == per_post
+    assert Counter({(row["month"], row["employee_id"], key): row[key]
+                    for row in MonthlyEmployeeStat.objects.values() for key in month_counts}) == per_employee
     assert Counter(dict(((row.day, row.employee_id), row.points) for row in DailyPoints.objects.all())) == daily_points
     assert Counter(dict(((row.month, row.employee_id), row.points) for row in MonthlyPoints.objects.all())) == (
         monthly_points)
@@ -256,10 +269,13 @@ def test_the_migration_fills_the_totals_as_the_rollup_does(activity):
     """Upgrading a database whose days were rolled up before these totals existed gives the same rows."""
     fill_daily_stats()
     expected = totals()
-    for model in (DailySummary, MonthlySummary, MonthlyStat, DailyPoints, MonthlyPoints):
+    for model in (DailySummary, MonthlySummary, MonthlyStat, DailyPoints, MonthlyPoints, MonthlyPostStat,
+                  MonthlyEmployeeStat):
         model.objects.all().delete()
     migration = importlib.import_module("metrics.migrations.0006_fill_report_totals")
     migration.fill_report_totals(apps, SimpleNamespace(connection=connection))
+    importlib.import_module("metrics.migrations.0008_month_totals_per_post_and_employee").fill_month_totals(
+        apps, SimpleNamespace(connection=connection))
     assert totals() == expected
 
 
