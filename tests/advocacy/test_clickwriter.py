@@ -57,10 +57,11 @@ def test_a_lone_click_is_written_at_once(idle_writer, monkeypatch):
     assert pending.state == clickwriter.TAKEN
 
 
-def test_while_clicks_arrive_together_the_writer_gathers_as_many_as_last_time(idle_writer, monkeypatch):
+def test_while_clicks_arrive_together_the_writer_gathers_until_a_group_is_full(idle_writer, monkeypatch):
     import time
 
     monkeypatch.setattr(clickwriter, "GATHER_SECONDS", 30)
+    monkeypatch.setattr(clickwriter, "MAX_GROUP", 2)
     idle_writer._last_group_size = 2  # the previous commit served two clicks
     first = clickwriter._Pending({"link_id": 1})
     idle_writer._queue.put(first)
@@ -79,7 +80,7 @@ def test_while_clicks_arrive_together_the_writer_gathers_as_many_as_last_time(id
     group = idle_writer._next_group()
     waited = time.monotonic() - started
     thread.join()
-    # the second click ended the wait: the writer did not sit out its 30 s
+    # the second click filled the group and ended the wait: the writer did not sit out its 30 s
     assert [pending.values["link_id"] for pending in group] == [1, 2] and waited < 10
     assert arrived == [True]
 
@@ -89,8 +90,9 @@ def test_the_writer_gathers_for_a_moment_at_most(idle_writer, monkeypatch):
 
     monkeypatch.setattr(clickwriter, "GATHER_SECONDS", 0.05)
     idle_writer._last_group_size = 5
-    first = clickwriter._Pending({"link_id": 1})
+    first, second = clickwriter._Pending({"link_id": 1}), clickwriter._Pending({"link_id": 2})
     idle_writer._queue.put(first)
+    idle_writer._queue.put(second)  # fewer than a full group: the writer waits out its moment, then takes both
     started = time.monotonic()
-    assert idle_writer._next_group() == [first]
+    assert idle_writer._next_group() == [first, second]
     assert 0.04 <= time.monotonic() - started < 5
