@@ -22,6 +22,7 @@ import logging
 import os
 import queue
 import threading
+import time
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections, connection, transaction
@@ -37,11 +38,13 @@ MAX_GROUP = 200
 # taken, for the writer's commit.
 WAIT_SECONDS = 10
 TAKEN_WAIT_SECONDS = 60
-# When clicks are arriving together (the writer's last group had more than one), the writer waits this
-# long after the first click of a group for the others on their way (or until a full group is waiting),
-# so that one commit serves more of them: each commit costs the database far more than each click in it
-# (a WAL flush and a statement: ~270 µs of CPU against ~25 µs per click, see docs/benchmarks.md). A lone
-# click (a quiet server) never waits. 0 turns it off.
+# When clicks are arriving together (the writer's last group had more than one, and the next came within
+# this long of its commit), the writer waits this long after the first click of a group for the others on
+# their way, so that one commit serves more of them: each commit costs the database far more than each
+# click in it (a statement and a WAL flush, ~200 µs of PostgreSQL's CPU, against ~15-25 µs per click; see
+# docs/benchmarks.md). A full group ends the wait early, which only happens with more than MAX_GROUP
+# threads; so on a busy server each click waits up to this long, and a click after a quiet moment never
+# waits. 0 turns it off.
 GATHER_SECONDS = 0.005
 
 
@@ -289,6 +292,7 @@ class _GroupCommitWriter:
         self.clicks_written = 0
         self.groups_written = 0
         self._last_group_size = 0
+        self._last_commit_end = 0.0  # time.monotonic() when the last group was answered
         # While the writer gathers a group: how many clicks it waits for, and the lock it sleeps on,
         # released by the request that brings that many.
         self._gather_target = 0
@@ -334,7 +338,10 @@ class _GroupCommitWriter:
         if first is None:
             return None
         group = [first] if first.take() else []
-        if GATHER_SECONDS and self._last_group_size > 1:
+        # Clicks are arriving together when the last group had several and this one came while it was being
+        # written or just after; after a quiet moment a click is written at once, whatever came before.
+        if (GATHER_SECONDS and self._last_group_size > 1
+                and time.monotonic() - self._last_commit_end < GATHER_SECONDS):
             self._gather(MAX_GROUP - 1)
         while len(group) < MAX_GROUP:
             try:
@@ -383,6 +390,7 @@ class _GroupCommitWriter:
                     pending.error = error
                 self._last_group_size = 0
             finally:
+                self._last_commit_end = time.monotonic()
                 for pending in group:
                     pending.done.release()
         connection.close()

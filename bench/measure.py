@@ -59,7 +59,8 @@ def summarize_timings(timings):
 
 
 ROLLUP_TABLES = ("metrics_dailystat", "metrics_dailypoints", "metrics_dailysummary", "metrics_monthlystat",
-                 "metrics_monthlypoints", "metrics_monthlysummary")
+                 "metrics_monthlypoints", "metrics_monthlysummary", "metrics_monthlypoststat",
+                 "metrics_monthlyemployeestat")
 
 
 def vacuum_rollup_tables():

@@ -322,10 +322,36 @@ def _refill_stale_days(state):
     return refilled
 
 
+MONTH_TOTALS = "month_totals"
+
+
+def _check_month_totals(now):
+    """Once, on the first run after the upgrade that added MonthlyPostStat and MonthlyEmployeeStat: rebuild both
+    from MonthlyStat, every month. The migration filled them, but a worker of the previous release may have rolled
+    a day up after it (web migrates while the old worker is still running), changing MonthlyStat without them; from
+    this run on, every rollup keeps them with MonthlyStat in its transaction."""
+    with transaction.atomic():
+        _lock_rollup()
+        state, _created = FillState.objects.select_for_update().get_or_create(name=MONTH_TOTALS)
+        if state.last_run_at is not None:
+            return
+        for model, column in ((MonthlyPostStat, "post_id"), (MonthlyEmployeeStat, "employee_id")):
+            model.objects.all().delete()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {model._meta.db_table} (month, {column}, {', '.join(MONTHLY_COUNTS)}) "
+                    f"SELECT month, {column}, {', '.join(f'SUM({count})' for count in MONTHLY_COUNTS)} "
+                    f"FROM {MonthlyStat._meta.db_table} GROUP BY month, {column}")
+        state.last_run_at = now
+        state.last_run_summary = "month totals per post and per employee rebuilt from the monthly statistics"
+        state.save(update_fields=["last_run_at", "last_run_summary"])
+
+
 def fill_daily_stats(now=None):
     """Fill every day from the watermark up to today, and the stale days; safe to run at any time, any number
     of times, and to kill at any moment."""
     now = now or timezone.now()
+    _check_month_totals(now)
     today = timezone.localdate(now)
     last_final_day = timezone.localdate(now - SETTLING_TIME) - timedelta(days=1)
     with transaction.atomic():

@@ -62,7 +62,8 @@ def test_while_clicks_arrive_together_the_writer_gathers_until_a_group_is_full(i
 
     monkeypatch.setattr(clickwriter, "GATHER_SECONDS", 30)
     monkeypatch.setattr(clickwriter, "MAX_GROUP", 2)
-    idle_writer._last_group_size = 2  # the previous commit served two clicks
+    idle_writer._last_group_size = 2  # the previous commit, a moment ago, served two clicks
+    idle_writer._last_commit_end = time.monotonic()
     first = clickwriter._Pending({"link_id": 1})
     idle_writer._queue.put(first)
     arrived = []
@@ -90,9 +91,22 @@ def test_the_writer_gathers_for_a_moment_at_most(idle_writer, monkeypatch):
 
     monkeypatch.setattr(clickwriter, "GATHER_SECONDS", 0.05)
     idle_writer._last_group_size = 5
+    idle_writer._last_commit_end = time.monotonic()
     first, second = clickwriter._Pending({"link_id": 1}), clickwriter._Pending({"link_id": 2})
     idle_writer._queue.put(first)
     idle_writer._queue.put(second)  # fewer than a full group: the writer waits out its moment, then takes both
     started = time.monotonic()
     assert idle_writer._next_group() == [first, second]
     assert 0.04 <= time.monotonic() - started < 5
+
+
+def test_a_click_after_a_quiet_moment_is_written_at_once_whatever_came_before(idle_writer, monkeypatch):
+    import time
+
+    monkeypatch.setattr(clickwriter, "GATHER_SECONDS", 0.05)
+    monkeypatch.setattr(idle_writer, "_gather", lambda behind: pytest.fail("a lone click waited"))
+    idle_writer._last_group_size = 5  # a burst, answered a second ago
+    idle_writer._last_commit_end = time.monotonic() - 1
+    pending = clickwriter._Pending({"link_id": 1})
+    idle_writer._queue.put(pending)
+    assert idle_writer._next_group() == [pending]

@@ -74,4 +74,4 @@ def test_a_real_worker_rolls_up_shares_and_clicks(worker, client):
     row = DailyStat.objects.get()
     assert (row.employee_id, row.shares, row.clicks, row.unique_clicks, row.potential_reach) == (
         employee.pk, 1, 1, 1, 500)
-    assert FillState.objects.get().last_run_at is not None
+    assert FillState.objects.get(name="daily_stats").last_run_at is not None

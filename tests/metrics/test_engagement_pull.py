@@ -500,7 +500,7 @@ def test_a_pull_for_an_already_filled_day_is_counted_by_the_next_rollup(network_
     share = published_share("x", X_ID, now, age=timedelta(days=3))
     day = timezone.localdate(share.created_at)
     fill_daily_stats(now=now)
-    assert FillState.objects.get().filled_until >= day
+    assert FillState.objects.get(name="daily_stats").filled_until >= day
     assert DailyStat.objects.get(day=day, employee=share.employee).reactions == 0
     network_api.script(X_LOOKUP, x_answer(likes=10, replies=2, retweets=3, quotes=1, impressions=900))
     pull_engagement(now=now)

@@ -45,7 +45,7 @@ def test_a_rollup_killed_halfway_leaves_whole_days_and_the_next_run_completes_it
 
     with mock.patch.object(services, "compute_day", dies_on_the_third_day), pytest.raises(Killed):
         fill_daily_stats()
-    state = FillState.objects.get()
+    state = FillState.objects.get(name="daily_stats")
     # The two days before the crash are complete, and the watermark says so; nothing after them was written.
     assert state.filled_until == killed_on - timedelta(days=1)
     assert sorted(DailyStat.objects.values_list("day", "shares")) == [
@@ -53,7 +53,7 @@ def test_a_rollup_killed_halfway_leaves_whole_days_and_the_next_run_completes_it
 
     fill_daily_stats()
     assert DailyStat.objects.filter(shares=1).count() == 4
-    assert FillState.objects.get().filled_until == timezone.localdate() - timedelta(days=1)
+    assert FillState.objects.get(name="daily_stats").filled_until == timezone.localdate() - timedelta(days=1)
 
 
 def test_a_day_is_never_counted_twice_by_reruns_and_backfills():

@@ -279,6 +279,26 @@ def test_the_migration_fills_the_totals_as_the_rollup_does(activity):
     assert totals() == expected
 
 
+def test_the_first_rollup_after_the_upgrade_rebuilds_the_month_totals_an_old_worker_missed(activity):
+    """web migrates (0008 fills the totals per post and per employee) while the previous release's worker still
+    runs: a day it rolls up then changes MonthlyStat without them. The new release's first run rebuilds them."""
+    from metrics.models import FillState
+
+    fill_daily_stats()
+    expected = totals()
+    FillState.objects.filter(name=services.MONTH_TOTALS).delete()  # as right after the upgrade
+    MonthlyPostStat.objects.update(clicks=0)  # what the old worker's rollup left behind
+    MonthlyEmployeeStat.objects.filter(employee=activity["ana"]).delete()
+    fill_daily_stats()
+    assert totals() == expected
+    assert_totals_are_the_sums()
+    checked = FillState.objects.get(name=services.MONTH_TOTALS)
+    assert checked.last_run_at is not None
+    MonthlyPostStat.objects.update(clicks=0)
+    fill_daily_stats()  # once only: later runs keep them in each day's transaction, at no extra cost
+    assert FillState.objects.get(name=services.MONTH_TOTALS).last_run_at == checked.last_run_at
+
+
 def test_deleting_a_team_or_a_campaign_leaves_no_total_pointing_at_it(activity):
     # The totals' foreign keys carry no database constraint (the rollup's COMMIT no longer checks each row's keys):
     # deleting what they point at is followed by Django, as for DailyStat.

@@ -67,7 +67,7 @@ def test_the_watermark_only_passes_days_that_are_over(activity):
     tomorrow = timezone.now() + timedelta(days=1, minutes=10)
     state = fill_daily_stats(now=tomorrow)
     assert state.filled_until == timezone.localdate()
-    assert FillState.objects.get().last_run_summary.startswith("2 day(s)")
+    assert FillState.objects.get(name="daily_stats").last_run_summary.startswith("2 day(s)")
 
 
 def test_unique_clicks_earn_points_capped_per_share(client):

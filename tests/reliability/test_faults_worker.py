@@ -175,7 +175,7 @@ def test_a_worker_killed_mid_rollup_has_its_task_run_again_by_a_new_worker(broke
     assert "row(s)" in outcome["summary"]
     assert unacked.hlen("unacked") == 0
     assert_counted_once(employee, old_share, new_share)
-    assert FillState.objects.get().last_run_at is not None
+    assert FillState.objects.get(name="daily_stats").last_run_at is not None
     assert JobRun.objects.filter(task_id=result.id, state=JobRun.State.SUCCEEDED).count() == 1
 
 
