@@ -102,7 +102,20 @@ class MonthlySummary(SummaryCounts):
         indexes = [models.Index(fields=["month"], name="monthlysummary_month")]
 
 
-class MonthlyStat(models.Model):
+class MonthCounts(models.Model):
+    """The counts kept per month: by MonthlyStat, and summed further by MonthlyPostStat and MonthlyEmployeeStat."""
+
+    shares = models.PositiveIntegerField(default=0)
+    clicks = models.PositiveIntegerField(default=0)
+    reactions = models.PositiveBigIntegerField(default=0)
+    comments = models.PositiveBigIntegerField(default=0)
+    reshares = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class MonthlyStat(MonthCounts):
     """DailyStat summed over a month's days: per employee, post, network, team and campaign, the counts that the
     report's sharers, top content, traffic by domain and top contributors' activity read."""
 
@@ -116,11 +129,6 @@ class MonthlyStat(models.Model):
     campaign = models.ForeignKey("content_library.Campaign", null=True, on_delete=models.SET_NULL,
                                  related_name="+", db_index=False, db_constraint=False)
     network = models.CharField(max_length=16, choices=Network.choices)
-    shares = models.PositiveIntegerField(default=0)
-    clicks = models.PositiveIntegerField(default=0)
-    reactions = models.PositiveBigIntegerField(default=0)
-    comments = models.PositiveBigIntegerField(default=0)
-    reshares = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("monthly statistic")
@@ -134,19 +142,6 @@ class MonthlyStat(models.Model):
             models.Index(fields=["month", "post", "team", "campaign", "network", "clicks", "shares", "reactions",
                                  "comments", "reshares"], name="monthlystat_month_post"),
         ]
-
-
-class MonthCounts(models.Model):
-    """The counts MonthlyStat keeps, summed further."""
-
-    shares = models.PositiveIntegerField(default=0)
-    clicks = models.PositiveIntegerField(default=0)
-    reactions = models.PositiveBigIntegerField(default=0)
-    comments = models.PositiveBigIntegerField(default=0)
-    reshares = models.PositiveBigIntegerField(default=0)
-
-    class Meta:
-        abstract = True
 
 
 class MonthlyPostStat(MonthCounts):

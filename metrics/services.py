@@ -9,8 +9,9 @@ ledger for since, is marked stale and filled again.
 
 The same transaction updates what the report reads besides: the day's DailySummary and DailyPoints rows (the
 points from the ledger, after the day's unique-click points are paid) and its month's MonthlySummary, MonthlyStat
-(and from it MonthlyPostStat and MonthlyEmployeeStat) and MonthlyPoints rows, so the report never sees a day's counts without the totals that go with them. Points
-earned today reach the report with the next run, as shares and clicks do.
+(and from it MonthlyPostStat and MonthlyEmployeeStat) and MonthlyPoints rows, so the report never sees a day's
+counts without the totals that go with them. Points earned today reach the report with the next run, as shares
+and clicks do.
 """
 
 import logging
@@ -243,8 +244,9 @@ def _write_day(day, rows):
     The day's DailySummary rows are replaced, and its month's MonthlySummary rebuilt from them, when they changed;
     in its month's MonthlyStat and MonthlyPoints, the rows of every employee whose counts (or points) of the day
     changed are recomputed from the month's DailyStat (DailyPoints) rows, and then the MonthlyEmployeeStat and
-    MonthlyPostStat rows of those employees and of the posts they changed counts of, from MonthlyStat. Each total is thus exactly the sum of
-    what it is made from however often a day is filled, and a day filled again unchanged rewrites none of them."""
+    MonthlyPostStat rows of those employees and of the posts they changed counts of, from MonthlyStat. Each total
+    is thus exactly the sum of what it is made from however often a day is filled, and a day filled again
+    unchanged rewrites none of them."""
     from .report_cache import counts_changed
 
     counts_changed(day)

@@ -1,6 +1,6 @@
-"""The totals the report reads (DailySummary, MonthlyStat and its sums per post and per employee, MonthlyPoints) are rebuilt with each day's counts, in
-the day's transaction: re-running gives the same rows, a killed run leaves nothing half-counted, and points entered
-in the ledger for a past day reach the report with the next rollup run."""
+"""The totals the report reads (DailySummary, MonthlyStat and its sums per post and per employee, MonthlyPoints)
+are rebuilt with each day's counts, in the day's transaction: re-running gives the same rows, a killed run leaves
+nothing half-counted, and points entered in the ledger for a past day reach the report with the next rollup run."""
 
 import importlib
 from datetime import datetime, time, timedelta
