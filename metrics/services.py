@@ -339,11 +339,8 @@ def _check_month_totals(now):
             return
         for model, column in ((MonthlyPostStat, "post_id"), (MonthlyEmployeeStat, "employee_id")):
             model.objects.all().delete()
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {model._meta.db_table} (month, {column}, {', '.join(MONTHLY_COUNTS)}) "
-                    f"SELECT month, {column}, {', '.join(f'SUM({count})' for count in MONTHLY_COUNTS)} "
-                    f"FROM {MonthlyStat._meta.db_table} GROUP BY month, {column}")
+            _insert_totals(model, MonthlyStat, fixed={}, groups=("month", column), sums=MONTHLY_COUNTS, where="TRUE",
+                           params=[])
         state.last_run_at = now
         state.last_run_summary = "month totals per post and per employee rebuilt from the monthly statistics"
         state.save(update_fields=["last_run_at", "last_run_summary"])
